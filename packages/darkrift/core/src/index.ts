@@ -1,1 +1,13 @@
-export {};
+export { DarkRiftWriter, type DarkRiftWriterOptions } from "./DarkRiftWriter.js";
+export { DarkRiftReader, type DarkRiftReaderOptions } from "./DarkRiftReader.js";
+export { DarkRiftMessage, type DarkRiftMessageOptions } from "./DarkRiftMessage.js";
+export { MessageFlags, type MessageFlag } from "./MessageFlags.js";
+export type { DarkRiftSerializable, DarkRiftSerializableConstructor } from "./DarkRiftSerializable.js";
+export { DEFAULT_ENCODING, type DarkRiftEncoding } from "./DarkRiftEncoding.js";
+export {
+  DarkRiftError,
+  DarkRiftDecodeError,
+  DarkRiftEncodeError,
+  type DarkRiftDecodeErrorCode,
+  type DarkRiftEncodeErrorCode,
+} from "./DarkRiftError.js";
