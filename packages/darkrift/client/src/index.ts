@@ -1,1 +1,15 @@
-export {};
+export { connect, type ClientOptions } from "./connect.js";
+export { DarkRiftClient, type EndPoint } from "./DarkRiftClient.js";
+export {
+  ConnectionClosedError,
+  HandshakeError,
+  TimeoutError,
+  FrameError,
+  type ReceivedMessage,
+  ProtocolVersion,
+  type ConnectionClosedCode,
+  type ConnectionOptions,
+  type SendOptions,
+  type PingOptions,
+  type TimeoutPhase,
+} from "@darkrift/protocol";
