@@ -1,1 +1,44 @@
-export {};
+export { ControllerId } from "./ControllerId.js";
+export { SysAction, ClientDisconnectionReason } from "./SysAction.js";
+export { SFSErrorCode, describeSFSError } from "./SFSErrorCode.js";
+export { type Message, createMessage } from "./Message.js";
+export {
+  type ErrorReply,
+  createErrorParams,
+  createErrorReply,
+  isErrorReply,
+  parseErrorReply,
+  describeErrorReply,
+} from "./ErrorReply.js";
+export { PacketFlag, MAX_SMALL_SIZE, JS_CLIENT_BIG_SIZE_THRESHOLD, type PacketHeader, describeFlags } from "./PacketFlag.js";
+export { PacketError, PacketErrorCode } from "./PacketError.js";
+export { type CodecOptions, DEFAULT_CODEC_OPTIONS } from "./CodecOptions.js";
+export { type CompressionLevel, compressPayload, inflatePayload, adler32 } from "./Compression.js";
+export {
+  type CipherKey,
+  type PacketCipher,
+  checkCipherKey,
+  cipherKeyFromCryptoManager,
+  createPacketCipher,
+} from "./PacketCipher.js";
+export { encodePacket } from "./encodePacket.js";
+export { decodePacket, readPacketHeader } from "./decodePacket.js";
+export { PacketDecoder } from "./PacketDecoder.js";
+export { TypedEmitter, type Listener } from "./TypedEmitter.js";
+export { TransportError, TransportErrorCode, ConnectionClosedError } from "./TransportError.js";
+export {
+  type TransportConnection,
+  type TransportServer,
+  type TransportAddress,
+  type TransportLogger,
+  type TransportOptions,
+  type TransportServerOptions,
+  type TransportClientFactory,
+  type TransportServerFactory,
+  type CloseInfo,
+  silentLogger,
+  selectTransport,
+  DEFAULT_HIGH_WATER_MARK,
+  DEFAULT_FIRST_PACKET_TIMEOUT_MS,
+  DEFAULT_CONNECT_TIMEOUT_MS,
+} from "./Transport.js";
