@@ -1,0 +1,399 @@
+/**
+ * SFS2X transports: our TCP and WebSocket client + server beside bare sockets doing the same
+ * framing without the SFS codec, in the same run.
+ * - echo throughput: 50 connections, a window of 32 messages in flight each, 64-byte params
+ *   (an 84-byte packet); ours decodes and re-encodes every message on both sides;
+ * - the bare TCP peer frames the same packet bytes the same way (header byte + 2-byte size, a
+ *   per-message callback, one write per tick); the bare WebSocket peer is `ws` echoing each message;
+ * - reference rows (not targets): a bare `ws` echo that corks its socket per tick as our
+ *   WebSocket transport does, and the bare peers (the corked one for WS) doing our codec work by
+ *   hand (`encodePacket`/`decodePacket`), which isolates the transport's own cost;
+ * - single-connection round-trip latency (p50/p99), one message in flight, TCP and WS.
+ * Everything runs on loopback in this process, so both sides share the event loop alike.
+ */
+import { connect as tcpConnect, createServer, type Server, type Socket } from "node:net";
+import { WebSocket, WebSocketServer } from "ws";
+import { SFSObject } from "@sfs2x/core";
+import { decodePacket, encodePacket, silentLogger, type Message, type TransportConnection, type TransportServer } from "@sfs2x/protocol";
+import { TcpServer, connectTcp } from "@sfs2x/transport-tcp";
+import { WsServer, connectWs } from "@sfs2x/transport-ws";
+import { compare, percentiles } from "../harness.js";
+
+const CONNECTIONS = 50;
+const WINDOW = 32;
+
+/** Params of exactly 64 serialized bytes: an INT, a LONG, a BOOL and a 30-character string. */
+function params(): SFSObject {
+  const p = new SFSObject();
+  p.putInt("n", 123456);
+  p.putLong("t", 1_700_000_000_000);
+  p.putBool("b", true);
+  p.putUtfString("s", "x".repeat(30));
+  return p;
+}
+const MESSAGE: Message = { controller: 1, action: 13, params: params() };
+const PARAMS_BYTES = params().toBinary().length;
+const PACKET = encodePacket(MESSAGE).slice();
+const BODY = PACKET.subarray(3);
+
+// ---------------------------------------------------------------------------------------------
+// Ours
+
+/** Counts a connection's received messages through its message event, so a window can wait for them. */
+interface Counted {
+  conn: TransportConnection;
+  received: number;
+  want: number;
+  wake?: () => void;
+}
+
+function counted(conn: TransportConnection): Counted {
+  const c: Counted = { conn, received: 0, want: 0 };
+  conn.onMessage(() => {
+    c.received++;
+    if (c.received >= c.want) c.wake?.();
+  });
+  return c;
+}
+
+async function ourWindow(c: Counted, count: number): Promise<void> {
+  c.received = 0;
+  c.want = count;
+  // Fire and forget as a game server would; the send promises are not awaited.
+  for (let i = 0; i < count; i++) void c.conn.send(MESSAGE);
+  if (c.received < count) await new Promise<void>((r) => (c.wake = r));
+  c.wake = undefined;
+}
+
+function echo(server: TransportServer): void {
+  server.onConnection((conn) => conn.onMessage((m) => void conn.send(m)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bare node:net echo with the SFS2X framing (header byte, 2-byte size), no codec
+
+/**
+ * Cuts packets out of the stream (header byte + 2-byte size, split headers and bodies assembled
+ * like a real decoder must) and hands each body to `onMessage` as a view; `send(body)` frames one
+ * body into a batch that goes out in one write per tick, as our transport does.
+ */
+class BareConnection {
+  private out = new Uint8Array(4096);
+  private outLen = 0;
+  private scheduled = false;
+  private readonly header = new Uint8Array(3);
+  private headerFill = 0;
+  private bodyLength = -1;
+  private parts: Uint8Array[] = [];
+  private bodyFill = 0;
+  private readonly flushBound = (): void => {
+    this.scheduled = false;
+    const n = this.outLen;
+    if (n === 0) return;
+    const bytes = Buffer.allocUnsafe(n);
+    bytes.set(this.out.subarray(0, n));
+    this.outLen = 0;
+    this.socket.write(bytes);
+  };
+
+  constructor(
+    readonly socket: Socket,
+    private readonly onMessage: (body: Uint8Array, from: BareConnection) => void,
+  ) {
+    socket.on("data", (data: Uint8Array) => this.receive(data));
+    socket.on("error", () => {});
+  }
+
+  send(body: Uint8Array): void {
+    const n = body.length;
+    if (this.outLen + 3 + n > this.out.length) {
+      let cap = this.out.length * 2;
+      while (cap < this.outLen + 3 + n) cap *= 2;
+      const next = new Uint8Array(cap);
+      next.set(this.out.subarray(0, this.outLen));
+      this.out = next;
+    }
+    const o = this.out;
+    o[this.outLen] = 0x80;
+    o[this.outLen + 1] = n >>> 8;
+    o[this.outLen + 2] = n & 0xff;
+    o.set(body, this.outLen + 3);
+    this.outLen += 3 + n;
+    if (!this.scheduled) {
+      this.scheduled = true;
+      process.nextTick(this.flushBound);
+    }
+  }
+
+  private receive(chunk: Uint8Array): void {
+    const len = chunk.length;
+    let p = 0;
+    while (p < len) {
+      if (this.bodyLength < 0) {
+        if (this.headerFill === 0 && len - p >= 3) {
+          this.bodyLength = (chunk[p + 1]! << 8) | chunk[p + 2]!;
+          p += 3;
+        } else {
+          while (this.headerFill < 3 && p < len) this.header[this.headerFill++] = chunk[p++]!;
+          if (this.headerFill < 3) break;
+          this.bodyLength = (this.header[1]! << 8) | this.header[2]!;
+          this.headerFill = 0;
+        }
+      }
+      const n = this.bodyLength;
+      if (this.bodyFill === 0 && len - p >= n) {
+        this.bodyLength = -1;
+        this.onMessage(chunk.subarray(p, p + n), this);
+        p += n;
+        continue;
+      }
+      const take = Math.min(n - this.bodyFill, len - p);
+      this.parts.push(chunk.subarray(p, p + take));
+      this.bodyFill += take;
+      p += take;
+      if (this.bodyFill < n) break;
+      const body = new Uint8Array(n);
+      let q = 0;
+      for (const part of this.parts) {
+        body.set(part, q);
+        q += part.length;
+      }
+      this.parts = [];
+      this.bodyFill = 0;
+      this.bodyLength = -1;
+      this.onMessage(body, this);
+    }
+  }
+}
+
+/** `withCodec`: the server decodes each packet and encodes the reply (the codec work ours does, by hand). */
+async function startBareTcp(withCodec = false): Promise<Server> {
+  const server = createServer({ noDelay: true }, (s) =>
+    withCodec
+      ? new BareConnection(s, (body, from) => from.send(encodePacket(decodePacket(packetOf(body))).subarray(3)))
+      : new BareConnection(s, (body, from) => from.send(body)),
+  );
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  return server;
+}
+
+/** The whole packet around a body handed out by BareConnection (a view: the 3 header bytes precede it). */
+function packetOf(body: Uint8Array): Uint8Array {
+  return body.byteOffset >= 3 ? new Uint8Array(body.buffer, body.byteOffset - 3, body.length + 3) : PACKET;
+}
+
+interface BareClient {
+  send: () => void;
+  received: number;
+  want: number;
+  wake?: () => void;
+  close: () => void;
+}
+
+async function bareTcpClient(port: number, withCodec = false): Promise<BareClient> {
+  const socket = tcpConnect({ host: "127.0.0.1", port, noDelay: true });
+  await new Promise<void>((r) => socket.once("connect", () => r()));
+  const c = { received: 0, want: 0 } as BareClient;
+  const conn = new BareConnection(socket, (body) => {
+    if (withCodec) decodePacket(packetOf(body));
+    c.received++;
+    if (c.received >= c.want) c.wake?.();
+  });
+  c.send = withCodec ? () => conn.send(encodePacket(MESSAGE).subarray(3)) : () => conn.send(BODY);
+  c.close = () => socket.destroy();
+  return c;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bare ws echo: one packet's bytes per binary message, no codec
+
+/** Sends on `ws` with its socket corked until the end of the tick (what our transport does). */
+function corkedSender(ws: WebSocket, socket: Socket): (data: Uint8Array) => void {
+  let corked = false;
+  const uncork = (): void => {
+    corked = false;
+    socket.uncork();
+  };
+  return (data) => {
+    if (!corked) {
+      corked = true;
+      socket.cork();
+      process.nextTick(uncork);
+    }
+    ws.send(data, { binary: true });
+  };
+}
+
+/** `withCodec`: decode + encode each message by hand; `cork`: cork the socket per tick. */
+async function startBareWs(withCodec = false, cork = false): Promise<WebSocketServer> {
+  const wss = new WebSocketServer({ host: "127.0.0.1", port: 0, perMessageDeflate: false });
+  wss.on("connection", (ws, req) => {
+    const send = cork ? corkedSender(ws, req.socket as Socket) : (data: Uint8Array) => ws.send(data, { binary: true });
+    ws.on("message", (data: Buffer) => send(withCodec ? encodePacket(decodePacket(data)) : data));
+  });
+  await new Promise<void>((r) => wss.once("listening", () => r()));
+  return wss;
+}
+
+async function bareWsClient(port: number, withCodec = false, cork = false): Promise<BareClient> {
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/BlueBox/websocket`, { perMessageDeflate: false });
+  let socket: Socket | undefined;
+  ws.once("upgrade", (res) => (socket = res.socket as Socket));
+  await new Promise<void>((r) => ws.once("open", () => r()));
+  const send = cork ? corkedSender(ws, socket!) : (data: Uint8Array) => ws.send(data, { binary: true });
+  const c = { received: 0, want: 0 } as BareClient;
+  ws.on("message", (data: Buffer) => {
+    if (withCodec) decodePacket(data);
+    c.received++;
+    if (c.received >= c.want) c.wake?.();
+  });
+  c.send = withCodec ? () => send(encodePacket(MESSAGE)) : () => send(PACKET);
+  c.close = () => ws.terminate();
+  return c;
+}
+
+async function bareWindow(c: BareClient, count: number): Promise<void> {
+  c.received = 0;
+  c.want = count;
+  for (let i = 0; i < count; i++) c.send();
+  if (c.received < count) await new Promise<void>((r) => (c.wake = r));
+  c.wake = undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function latency(title: string, ours: Counted, bare: BareClient, label: [string, string]): Promise<void> {
+  const ourSamples: number[] = [];
+  const bareSamples: number[] = [];
+  await compare(
+    title,
+    {
+      name: label[0],
+      run: async () => {
+        const t = performance.now();
+        await ourWindow(ours, 1);
+        ourSamples.push(performance.now() - t);
+      },
+    },
+    [
+      {
+        name: label[1],
+        run: async () => {
+          const t = performance.now();
+          await bareWindow(bare, 1);
+          bareSamples.push(performance.now() - t);
+        },
+      },
+    ],
+  );
+  const o = percentiles(ourSamples);
+  const b = percentiles(bareSamples);
+  const us = (ms: number): string => `${(ms * 1000).toFixed(1)} µs`;
+  console.log("\n| round-trip latency | p50 | p99 |");
+  console.log("|---|---:|---:|");
+  console.log(`| ${label[0]} | ${us(o.p50)} | ${us(o.p99)} |`);
+  console.log(`| ${label[1]} | ${us(b.p50)} | ${us(b.p99)} |`);
+  console.log(`(p50 ours ÷ bare: ${(o.p50 / b.p50).toFixed(2)}×, p99 ours ÷ bare: ${(o.p99 / b.p99).toFixed(2)}×; lower is better)`);
+}
+
+export default async function sfs2xTransport(): Promise<void> {
+  console.log(`\n(SFS2X transport suite: ${PARAMS_BYTES}-byte params, ${PACKET.length}-byte packets)`);
+  const tcp = new TcpServer({ port: 0, logger: silentLogger });
+  echo(tcp);
+  await tcp.listen();
+  const ws = new WsServer({ port: 0, logger: silentLogger });
+  echo(ws);
+  await ws.listen();
+  const bareTcp = await startBareTcp();
+  const bareWs = await startBareWs();
+  const codecTcp = await startBareTcp(true);
+  const codecWs = await startBareWs(true, true);
+  const corkWs = await startBareWs(false, true);
+  const ours: TransportConnection[] = [];
+  const bares: BareClient[] = [];
+  try {
+    const ourTcp = await Promise.all(Array.from({ length: CONNECTIONS }, () => connectTcp(`tcp://127.0.0.1:${tcp.address!.port}`)));
+    const ourWs = await Promise.all(Array.from({ length: CONNECTIONS }, () => connectWs(`ws://127.0.0.1:${ws.address!.port}`)));
+    ours.push(...ourTcp, ...ourWs);
+    const tcpCounted = ourTcp.map(counted);
+    const wsCounted = ourWs.map(counted);
+    const bareTcpClients = await Promise.all(Array.from({ length: CONNECTIONS }, () => bareTcpClient((bareTcp.address() as { port: number }).port)));
+    const bareWsClients = await Promise.all(Array.from({ length: CONNECTIONS }, () => bareWsClient((bareWs.address() as { port: number }).port)));
+    const codecTcpClients = await Promise.all(Array.from({ length: CONNECTIONS }, () => bareTcpClient((codecTcp.address() as { port: number }).port, true)));
+    const codecWsClients = await Promise.all(Array.from({ length: CONNECTIONS }, () => bareWsClient((codecWs.address() as { port: number }).port, true, true)));
+    const corkWsClients = await Promise.all(Array.from({ length: CONNECTIONS }, () => bareWsClient((corkWs.address() as { port: number }).port, false, true)));
+    bares.push(...bareTcpClients, ...bareWsClients, ...codecTcpClients, ...codecWsClients, ...corkWsClients);
+
+    const ops = CONNECTIONS * WINDOW;
+    await compare(
+      `SFS2X TCP echo: ${CONNECTIONS} connections × window ${WINDOW}, ${PARAMS_BYTES}-byte params (messages/s)`,
+      {
+        name: "@sfs2x/transport-tcp client + server (decode + encode both sides)",
+        ops,
+        bytesPerOp: PACKET.length,
+        run: () => Promise.all(tcpCounted.map((c) => ourWindow(c, WINDOW))),
+      },
+      [
+        {
+          name: "bare node:net echo, same framing, no codec",
+          ops,
+          bytesPerOp: PACKET.length,
+          run: () => Promise.all(bareTcpClients.map((c) => bareWindow(c, WINDOW))),
+        },
+        {
+          name: "(reference) the same bare echo + encodePacket/decodePacket by hand",
+          ops,
+          bytesPerOp: PACKET.length,
+          run: () => Promise.all(codecTcpClients.map((c) => bareWindow(c, WINDOW))),
+        },
+      ],
+    );
+    await compare(
+      `SFS2X WebSocket echo: ${CONNECTIONS} connections × window ${WINDOW}, ${PARAMS_BYTES}-byte params (messages/s)`,
+      {
+        name: "@sfs2x/transport-ws client + server (decode + encode both sides)",
+        ops,
+        bytesPerOp: PACKET.length,
+        run: () => Promise.all(wsCounted.map((c) => ourWindow(c, WINDOW))),
+      },
+      [
+        {
+          name: "bare ws echo, one packet per message, no codec",
+          ops,
+          bytesPerOp: PACKET.length,
+          run: () => Promise.all(bareWsClients.map((c) => bareWindow(c, WINDOW))),
+        },
+        {
+          name: "(reference) the same bare ws echo, socket corked per tick as ours does",
+          ops,
+          bytesPerOp: PACKET.length,
+          run: () => Promise.all(corkWsClients.map((c) => bareWindow(c, WINDOW))),
+        },
+        {
+          name: "(reference) the corked bare ws echo + encodePacket/decodePacket by hand",
+          ops,
+          bytesPerOp: PACKET.length,
+          run: () => Promise.all(codecWsClients.map((c) => bareWindow(c, WINDOW))),
+        },
+      ],
+    );
+    await latency("SFS2X TCP round trip, 1 connection, 1 message in flight (round trips/s)", tcpCounted[0]!, bareTcpClients[0]!, [
+      "@sfs2x/transport-tcp",
+      "bare node:net echo",
+    ]);
+    await latency("SFS2X WebSocket round trip, 1 connection, 1 message in flight (round trips/s)", wsCounted[0]!, bareWsClients[0]!, [
+      "@sfs2x/transport-ws",
+      "bare ws echo",
+    ]);
+  } finally {
+    await Promise.all(ours.map((c) => c.close()));
+    for (const c of bares) c.close();
+    await tcp.close();
+    await ws.close();
+    await new Promise<void>((r) => bareTcp.close(() => r()));
+    await new Promise<void>((r) => bareWs.close(() => r()));
+    await new Promise<void>((r) => codecTcp.close(() => r()));
+    await new Promise<void>((r) => codecWs.close(() => r()));
+    await new Promise<void>((r) => corkWs.close(() => r()));
+  }
+}
