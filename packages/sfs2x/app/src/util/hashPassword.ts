@@ -1,0 +1,21 @@
+import forge from "node-forge";
+
+/**
+ * The login password as the official clients send it: lowercase hex MD5 of the UTF-8 bytes of
+ * `sessionToken + password`, or `""` when the password is empty (spec §3.2).
+ */
+export function hashPassword(sessionToken: string, password: string): string {
+  if (password === "") return "";
+  const md = forge.md.md5.create();
+  md.update(sessionToken + password, "utf8");
+  return md.digest().toHex();
+}
+
+/** 32 lowercase hex characters from the platform's CSPRNG (a real server's token looks the same). */
+export function newSessionToken(): string {
+  const bytes = new Uint8Array(16);
+  globalThis.crypto.getRandomValues(bytes);
+  let s = "";
+  for (const b of bytes) s += (b < 16 ? "0" : "") + b.toString(16);
+  return s;
+}
