@@ -9,7 +9,7 @@ import { consoleLog } from "./log.js";
 import { runSfs2xDemo } from "./sfs2x.js";
 
 const parts: { title: string; run: () => Promise<unknown> }[] = [
-  { title: "SmartFoxServer 2X: server and client over WebSocket and TCP", run: () => runSfs2xDemo(consoleLog) },
+  { title: "SmartFoxServer 2X: a server and two clients (WebSocket and TCP): login, a room, chat, an extension", run: () => runSfs2xDemo(consoleLog) },
   { title: "DarkRift 2: server and client over TCP + UDP", run: () => runDarkRiftDemo(consoleLog) },
 ];
 

@@ -4,18 +4,31 @@ import { runSfs2xDemo } from "../src/sfs2x.js";
 
 // The demo is documentation that runs: these tests keep what it prints true.
 describe("demo", () => {
-  it("SFS2X part: over WS and TCP, a refused login, a login, the ping extension, a logout", async () => {
+  it("SFS2X part: over WS and TCP, a refused login, a login, joining The Lobby, a chat both ways, the ping extension, a logout", async () => {
     const lines: string[] = [];
     const transcripts = await runSfs2xDemo((side, text) => lines.push(`${side} ${text}`));
 
-    expect(transcripts.map((t) => new URL(t.url).protocol)).toEqual(["ws:", "tcp:"]);
+    expect(transcripts.map((t) => [t.username, new URL(t.url).protocol])).toEqual([
+      ["ada", "ws:"],
+      ["grace", "tcp:"],
+    ]);
     for (const t of transcripts) {
       expect(t.refusedWith).toBe(3); // LoginBadPassword
-      expect(t.username).toBe("ada");
+      expect(t.room).toBe("The Lobby");
+      // Each hears both messages, its own included, in the order they were sent.
+      expect(t.heard).toEqual(["ada: Hello over WebSocket!", "grace: Hi Ada, TCP here."]);
       expect(t.pong).toBe(42);
       expect(t.zoneAfterLogout).toBe("Demo");
     }
-    expect(lines).toContain("client ← pong n=42 from the demo server");
+    expect(transcripts[0]!.usersOnJoin).toEqual(["ada"]);
+    expect(transcripts[1]!.usersOnJoin).toEqual(["ada", "grace"]);
+    expect(transcripts[0]!.userId).not.toBe(transcripts[1]!.userId);
+
+    expect(lines).toContain("ada ← grace entered The Lobby");
+    expect(lines).toContain("grace ← [The Lobby] ada: Hello over WebSocket!");
+    expect(lines).toContain("ada ← [The Lobby] grace: Hi Ada, TCP here.");
+    expect(lines).toContain("ada ← grace left The Lobby");
+    expect(lines).toContain("grace ← pong n=42 from the demo server");
     expect(lines.at(-1)).toBe("server closed");
   });
 

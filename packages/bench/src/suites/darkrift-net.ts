@@ -1,10 +1,19 @@
 /**
  * DarkRift bichannel networking: our client + server beside bare Node sockets doing the same work.
  * - echo throughput over TCP: 50 clients, window 32, 32-byte payloads, beside a bare `node:net`
- *   int32-length-prefixed echo (same frame bytes, one write per window, frames echoed per chunk);
+ *   int32-length-prefixed echo;
  * - echo throughput over UDP: same shape, beside a bare `node:dgram` echo;
  * - single-client round-trip latency (p50/p99) over TCP, beside the bare `node:net` echo.
  * Everything runs on loopback in this process, so both sides share the event loop alike.
+ *
+ * Fairness of the bare TCP peer: it is the same work minus our library. Both its client and its
+ * server cut every received frame out of the stream individually (split prefixes and bodies
+ * included) and hand it to a per-message callback as a view of its body; the server's callback
+ * echoes that message by framing it back, and the client's callback counts it. Sends frame one
+ * message at a time into a batch that is written once per tick (`process.nextTick`), which is
+ * exactly our batching policy (FrameBatcher: frames of one turn of the event loop in one write).
+ * The bytes on the wire are the same as ours (the DarkRift frame of the same message); what the
+ * bare peer skips is the library: message objects, validation, the connection state machine.
  */
 import { createSocket, type Socket as UdpSocket } from "node:dgram";
 import { connect as tcpConnect, createServer, type Server, type Socket } from "node:net";
@@ -19,6 +28,8 @@ const WINDOW = 32;
 const PAYLOAD = new Uint8Array(32).fill(7);
 const MESSAGE = new DarkRiftMessage(1, PAYLOAD);
 const FRAME = encodeTcpFrame(MESSAGE); // 39 bytes
+/** What the bare peer sends: the same DarkRift message body, framed by the bare code. */
+const BODY = FRAME.subarray(4);
 const DATAGRAM = encodeDatagram(MESSAGE); // 35 bytes
 const UDP_WAIT_MS = 250;
 /** Both UDP servers get the same socket buffers (all 50 clients' windows land in one socket). */
@@ -86,89 +97,143 @@ async function ourWindowRecv(c: DarkRiftClient): Promise<void> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Bare node:net length-prefixed echo
+// Bare node:net length-prefixed echo: the same work as ours minus the library (see the top of the file)
 
-function bareFrameCounter(socket: Socket): { wait: (n: number) => Promise<void> } {
-  // Counts whole int32-length-prefixed frames as they arrive (a 4-byte scratch for split prefixes).
-  const header = new Uint8Array(4);
-  const headerView = new DataView(header.buffer);
-  let headerFill = 0;
-  let skip = 0;
-  let count = 0;
-  let want = 0;
-  let wake: (() => void) | undefined;
-  socket.on("data", (chunk: Uint8Array) => {
-    const view = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    const len = chunk.length;
+/**
+ * A hand-written int32-length-prefixed message connection: every received frame is cut out and
+ * handed to `onMessage` as a view of its body (no copy), and `send(body)` frames one message into a
+ * batch that goes out in one write per tick (`process.nextTick`, as our FrameBatcher does for
+ * Node sockets). Split prefixes and bodies are assembled like a real decoder must.
+ */
+class BareConnection {
+  private out = new Uint8Array(1024);
+  private outView = new DataView(this.out.buffer);
+  private outLen = 0;
+  private scheduled = false;
+  private readonly header = new Uint8Array(4);
+  private headerFill = 0;
+  private bodyLength = -1;
+  private parts: Uint8Array[] = [];
+  private bodyFill = 0;
+  private readonly flushBound = (): void => {
+    this.scheduled = false;
+    const n = this.outLen;
+    if (n === 0) return;
+    const bytes = Buffer.allocUnsafe(n); // pooled for small batches, like Node's own writers
+    bytes.set(this.out.subarray(0, n));
+    this.outLen = 0;
+    this.socket.write(bytes);
+  };
+
+  constructor(
+    readonly socket: Socket,
+    private readonly onMessage: (body: Uint8Array, from: BareConnection) => void,
+  ) {
+    socket.on("data", (data: Uint8Array) => this.receive(data));
+    socket.on("error", () => {});
+  }
+
+  /** Frames one message body (int32 BE length, then the body) into the batch. */
+  send(body: Uint8Array): void {
+    const n = body.length;
+    if (this.outLen + 4 + n > this.out.length) {
+      let cap = this.out.length * 2;
+      while (cap < this.outLen + 4 + n) cap *= 2;
+      const next = new Uint8Array(cap);
+      next.set(this.out.subarray(0, this.outLen));
+      this.out = next;
+      this.outView = new DataView(next.buffer);
+    }
+    this.outView.setInt32(this.outLen, n);
+    this.out.set(body, this.outLen + 4);
+    this.outLen += 4 + n;
+    if (!this.scheduled) {
+      this.scheduled = true;
+      process.nextTick(this.flushBound);
+    }
+  }
+
+  private receive(data: Uint8Array): void {
+    const len = data.length;
+    const ab = data.buffer;
+    const base = data.byteOffset;
+    const chunk = new Uint8Array(ab, base, len);
     let p = 0;
     while (p < len) {
-      if (skip > 0) {
-        const n = Math.min(skip, len - p);
-        skip -= n;
+      if (this.bodyLength < 0) {
+        if (this.headerFill === 0 && len - p >= 4) {
+          this.bodyLength = (chunk[p]! << 24) | (chunk[p + 1]! << 16) | (chunk[p + 2]! << 8) | chunk[p + 3]!;
+          p += 4;
+        } else {
+          while (this.headerFill < 4 && p < len) this.header[this.headerFill++] = chunk[p++]!;
+          if (this.headerFill < 4) break;
+          const h = this.header;
+          this.bodyLength = (h[0]! << 24) | (h[1]! << 16) | (h[2]! << 8) | h[3]!;
+          this.headerFill = 0;
+        }
+        if (this.bodyLength < 0) throw new Error("bad length prefix");
+      }
+      const n = this.bodyLength;
+      if (this.bodyFill === 0 && len - p >= n) {
+        this.bodyLength = -1;
+        this.onMessage(new Uint8Array(ab, base + p, n), this);
         p += n;
-        if (skip === 0) count++;
         continue;
       }
-      if (headerFill === 0 && len - p >= 4) {
-        skip = view.getInt32(p);
-        p += 4;
-        continue;
+      const take = Math.min(n - this.bodyFill, len - p);
+      this.parts.push(chunk.subarray(p, p + take));
+      this.bodyFill += take;
+      p += take;
+      if (this.bodyFill < n) break;
+      const body = new Uint8Array(n);
+      let q = 0;
+      for (const part of this.parts) {
+        body.set(part, q);
+        q += part.length;
       }
-      while (headerFill < 4 && p < len) header[headerFill++] = chunk[p++]!;
-      if (headerFill === 4) {
-        skip = headerView.getInt32(0);
-        headerFill = 0;
-      }
+      this.parts = [];
+      this.bodyFill = 0;
+      this.bodyLength = -1;
+      this.onMessage(body, this);
     }
-    if (wake && count >= want) {
-      const w = wake;
-      wake = undefined;
-      w();
-    }
-  });
-  return {
-    wait: (n) => {
-      want = n;
-      if (count >= n) {
-        count -= n;
-        return Promise.resolve();
-      }
-      return new Promise<void>((r) => {
-        wake = () => {
-          count -= n;
-          r();
-        };
-      });
-    },
-  };
+  }
 }
 
 async function startBareTcp(): Promise<Server> {
   const server = createServer({ noDelay: true }, (s) => {
-    // Echo every complete frame back: one write per chunk of complete frames.
-    let rest: Uint8Array = new Uint8Array(0);
-    s.on("data", (data: Uint8Array) => {
-      const chunk = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-      let buf = chunk;
-      if (rest.length > 0) {
-        buf = new Uint8Array(rest.length + chunk.length);
-        buf.set(rest);
-        buf.set(chunk, rest.length);
-      }
-      const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-      let p = 0;
-      while (buf.length - p >= 4) {
-        const len = view.getInt32(p);
-        if (buf.length - p - 4 < len) break;
-        p += 4 + len;
-      }
-      if (p > 0) s.write(buf.subarray(0, p));
-      rest = buf.subarray(p);
-    });
-    s.on("error", () => {});
+    // Echo every message back from the per-message callback.
+    new BareConnection(s, (body, from) => from.send(body));
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   return server;
+}
+
+/** A bare client: counts replies from its per-message callback, so a window can wait for them. */
+interface BareTcpClient {
+  connection: BareConnection;
+  received: number;
+  want: number;
+  wake?: () => void;
+}
+
+async function bareTcpClient(port: number): Promise<BareTcpClient> {
+  const socket = tcpConnect({ host: "127.0.0.1", port, noDelay: true });
+  await new Promise<void>((r) => socket.once("connect", () => r()));
+  const c = { received: 0, want: 0 } as BareTcpClient;
+  c.connection = new BareConnection(socket, () => {
+    c.received++;
+    if (c.received >= c.want) c.wake?.();
+  });
+  return c;
+}
+
+/** Sends `count` messages (one frame each, batched per tick) and waits for as many replies. */
+async function bareTcpWindow(c: BareTcpClient, count: number): Promise<void> {
+  c.received = 0;
+  c.want = count;
+  for (let i = 0; i < count; i++) c.connection.send(BODY);
+  if (c.received < count) await new Promise<void>((r) => (c.wake = r));
+  c.wake = undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -214,20 +279,13 @@ async function bareUdpWindow(c: BareUdpClient): Promise<number> {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-function concatWindow(): Uint8Array {
-  const out = new Uint8Array(FRAME.length * WINDOW);
-  for (let i = 0; i < WINDOW; i++) out.set(FRAME, i * FRAME.length);
-  return out;
-}
-
 export default async function darkriftNet(): Promise<void> {
   const ours = await startOurs();
   const bareTcp = await startBareTcp();
   const bareTcpPort = (bareTcp.address() as { port: number }).port;
   const bareUdp = await startBareUdp();
-  const window = concatWindow();
   const all: DarkRiftClient[] = [];
-  let bareClients: { socket: Socket; counter: ReturnType<typeof bareFrameCounter> }[] = [];
+  let bareClients: BareTcpClient[] = [];
   let ourUdpLost = 0;
   let bareUdpLost = 0;
 
@@ -236,17 +294,11 @@ export default async function darkriftNet(): Promise<void> {
     all.push(c);
     return c;
   };
-  const connectBare = async (): Promise<{ socket: Socket; counter: ReturnType<typeof bareFrameCounter> }> => {
-    const socket = tcpConnect({ host: "127.0.0.1", port: bareTcpPort, noDelay: true });
-    await new Promise<void>((r) => socket.once("connect", () => r()));
-    return { socket, counter: bareFrameCounter(socket) };
-  };
-
   try {
     // Clients receiving through the message event, and clients receiving through recv().
     const evented = (await Promise.all(Array.from({ length: CLIENTS }, connectOurs))).map(counted);
     const awaiting = await Promise.all(Array.from({ length: CLIENTS }, connectOurs));
-    bareClients = await Promise.all(Array.from({ length: CLIENTS }, connectBare));
+    bareClients = await Promise.all(Array.from({ length: CLIENTS }, () => bareTcpClient(bareTcpPort)));
 
     await compare(
       `DarkRift TCP echo: ${CLIENTS} clients × window ${WINDOW}, 32-byte payload (messages/s)`,
@@ -261,13 +313,7 @@ export default async function darkriftNet(): Promise<void> {
           name: "bare node:net length-prefixed echo",
           ops: CLIENTS * WINDOW,
           bytesPerOp: FRAME.length,
-          run: () =>
-            Promise.all(
-              bareClients.map((c) => {
-                c.socket.write(window);
-                return c.counter.wait(WINDOW);
-              }),
-            ),
+          run: () => Promise.all(bareClients.map((c) => bareTcpWindow(c, WINDOW))),
         },
         {
           name: "(ours again, clients awaiting recv() per reply)",
@@ -329,8 +375,7 @@ export default async function darkriftNet(): Promise<void> {
           name: "bare node:net length-prefixed echo",
           run: async () => {
             const t = performance.now();
-            bareOne.socket.write(FRAME);
-            await bareOne.counter.wait(1);
+            await bareTcpWindow(bareOne, 1);
             bareSamples.push(performance.now() - t);
           },
         },
@@ -346,7 +391,7 @@ export default async function darkriftNet(): Promise<void> {
     console.log(`(p50 ours ÷ bare: ${(o.p50 / b.p50).toFixed(2)}×, p99 ours ÷ bare: ${(o.p99 / b.p99).toFixed(2)}×; lower is better)`);
   } finally {
     await Promise.all(all.map((c) => c.close()));
-    for (const c of bareClients) c.socket.destroy();
+    for (const c of bareClients) c.connection.socket.destroy();
     await ours.close();
     await new Promise<void>((r) => bareTcp.close(() => r()));
     await new Promise<void>((r) => bareUdp.close(() => r()));

@@ -8,13 +8,17 @@
  * - reference rows (not targets): a bare `ws` echo that corks its socket per tick as our
  *   WebSocket transport does, and the bare peers (the corked one for WS) doing our codec work by
  *   hand (`encodePacket`/`decodePacket`), which isolates the transport's own cost;
- * - single-connection round-trip latency (p50/p99), one message in flight, TCP and WS.
+ * - single-connection round-trip latency (p50/p99), one message in flight, TCP and WS;
+ * - broadcast (room fan-out): the server sends each message to 200 connections, encoded once
+ *   (`PreparedMessage` + `sendPrepared`, a new one per message), beside a bare `ws` / `node:net`
+ *   server writing the same bytes to 200 sockets; the receivers are the same bare clients for both.
+ *   Reference rows: the bare broadcasts with the socket corked per tick, as our transports batch.
  * Everything runs on loopback in this process, so both sides share the event loop alike.
  */
 import { connect as tcpConnect, createServer, type Server, type Socket } from "node:net";
 import { WebSocket, WebSocketServer } from "ws";
 import { SFSObject } from "@sfs2x/core";
-import { decodePacket, encodePacket, silentLogger, type Message, type TransportConnection, type TransportServer } from "@sfs2x/protocol";
+import { PreparedMessage, decodePacket, encodePacket, silentLogger, type Message, type TransportConnection, type TransportServer } from "@sfs2x/protocol";
 import { TcpServer, connectTcp } from "@sfs2x/transport-tcp";
 import { WsServer, connectWs } from "@sfs2x/transport-ws";
 import { compare, percentiles } from "../harness.js";
@@ -296,6 +300,185 @@ async function latency(title: string, ours: Counted, bare: BareClient, label: [s
   console.log(`(p50 ours ÷ bare: ${(o.p50 / b.p50).toFixed(2)}×, p99 ours ÷ bare: ${(o.p99 / b.p99).toFixed(2)}×; lower is better)`);
 }
 
+// ---------------------------------------------------------------------------------------------
+// Broadcast: one server, 200 receivers, the same packet to each
+
+const FAN_OUT = 200;
+/** Messages broadcast back to back per measured call. */
+const BURST = 4;
+
+/** A receiver that counts whole packets of PACKET.length bytes (TCP stream or one WS message each). */
+interface Receiver {
+  received: number;
+  close: () => void;
+}
+
+/** Resolves once every receiver has `count` packets (polled on the event loop: receivers are many). */
+function allReceived(receivers: Receiver[], count: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const check = (): void => {
+      if (receivers.every((r) => r.received >= count)) resolve();
+      else setImmediate(check);
+    };
+    check();
+  });
+}
+
+async function tcpReceiver(port: number): Promise<Receiver> {
+  const socket = tcpConnect({ host: "127.0.0.1", port, noDelay: true });
+  await new Promise<void>((r) => socket.once("connect", () => r()));
+  let bytes = 0;
+  const r: Receiver = { received: 0, close: () => socket.destroy() };
+  socket.on("data", (d: Buffer) => {
+    bytes += d.length;
+    r.received = Math.floor(bytes / PACKET.length);
+  });
+  socket.on("error", () => {});
+  return r;
+}
+
+async function wsReceiver(port: number): Promise<Receiver> {
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/BlueBox/websocket`, { perMessageDeflate: false });
+  await new Promise<void>((r) => ws.once("open", () => r()));
+  const r: Receiver = { received: 0, close: () => ws.terminate() };
+  ws.on("message", () => r.received++);
+  ws.on("error", () => {});
+  return r;
+}
+
+/** Broadcasts BURST messages from `send` and waits until every receiver has them. */
+function burst(receivers: Receiver[], send: () => void): Promise<void> {
+  for (const r of receivers) r.received = 0;
+  for (let i = 0; i < BURST; i++) send();
+  return allReceived(receivers, BURST);
+}
+
+async function fanOut(): Promise<void> {
+  // Ours: the transports' servers.
+  // The receivers never send: no first-packet timeout.
+  const tcp = new TcpServer({ port: 0, logger: silentLogger, firstPacketTimeoutMs: 0 });
+  const ws = new WsServer({ port: 0, logger: silentLogger, firstPacketTimeoutMs: 0 });
+  for (const s of [tcp, ws]) s.onConnection((conn) => conn.onMessage(() => {}));
+  await tcp.listen();
+  await ws.listen();
+  // Bare: the same bytes written to every socket, plain or corked per tick.
+  const bareTcpSockets: Socket[] = [];
+  const bareTcp = createServer({ noDelay: true }, (s) => {
+    bareTcpSockets.push(s);
+    s.on("error", () => {});
+  });
+  await new Promise<void>((r) => bareTcp.listen(0, "127.0.0.1", r));
+  const bareWs = new WebSocketServer({ host: "127.0.0.1", port: 0, perMessageDeflate: false });
+  const bareWsSockets: { ws: WebSocket; socket: Socket }[] = [];
+  bareWs.on("connection", (w, req) => bareWsSockets.push({ ws: w, socket: req.socket as Socket }));
+  await new Promise<void>((r) => bareWs.once("listening", () => r()));
+  const port = (s: { address(): unknown }): number => (s.address() as { port: number }).port;
+
+  const receivers: Receiver[] = [];
+  try {
+    const ourTcp = await Promise.all(Array.from({ length: FAN_OUT }, () => tcpReceiver(tcp.address!.port)));
+    const ourWs = await Promise.all(Array.from({ length: FAN_OUT }, () => wsReceiver(ws.address!.port)));
+    const plainTcp = await Promise.all(Array.from({ length: FAN_OUT }, () => tcpReceiver(port(bareTcp))));
+    const plainWs = await Promise.all(Array.from({ length: FAN_OUT }, () => wsReceiver(port(bareWs))));
+    receivers.push(...ourTcp, ...ourWs, ...plainTcp, ...plainWs);
+    await new Promise<void>((r) => {
+      const check = (): void =>
+        tcp.connections.size === FAN_OUT && ws.connections.size === FAN_OUT && bareTcpSockets.length === FAN_OUT && bareWsSockets.length === FAN_OUT
+          ? r()
+          : void setTimeout(check, 5);
+      check();
+    });
+    const tcpConns = [...tcp.connections];
+    const wsConns = [...ws.connections];
+    const ops = FAN_OUT * BURST;
+
+    const corked = <T>(items: T[], socketOf: (t: T) => Socket, write: (t: T) => void): (() => void) => {
+      let scheduled = false;
+      const uncork = (): void => {
+        scheduled = false;
+        for (const t of items) socketOf(t).uncork();
+      };
+      return () => {
+        if (!scheduled) {
+          scheduled = true;
+          for (const t of items) socketOf(t).cork();
+          process.nextTick(uncork);
+        }
+        for (const t of items) write(t);
+      };
+    };
+
+    await compare(
+      `SFS2X TCP broadcast: 1 message to ${FAN_OUT} connections, ${PARAMS_BYTES}-byte params (deliveries/s)`,
+      {
+        name: "@sfs2x/transport-tcp: new PreparedMessage + sendPrepared to each connection",
+        ops,
+        bytesPerOp: PACKET.length,
+        run: () =>
+          burst(ourTcp, () => {
+            const prepared = new PreparedMessage(MESSAGE);
+            for (const c of tcpConns) void c.sendPrepared(prepared);
+          }),
+      },
+      [
+        {
+          name: "bare node:net: socket.write of the same bytes to each socket",
+          ops,
+          bytesPerOp: PACKET.length,
+          run: () =>
+            burst(plainTcp, () => {
+              for (const s of bareTcpSockets) s.write(PACKET);
+            }),
+        },
+        {
+          name: "(reference) the same, sockets corked per tick",
+          ops,
+          bytesPerOp: PACKET.length,
+          run: () => burst(plainTcp, corked(bareTcpSockets, (s) => s, (s) => void s.write(PACKET))),
+        },
+      ],
+    );
+    await compare(
+      `SFS2X WebSocket broadcast: 1 message to ${FAN_OUT} connections, ${PARAMS_BYTES}-byte params (deliveries/s)`,
+      {
+        name: "@sfs2x/transport-ws: new PreparedMessage + sendPrepared to each connection",
+        ops,
+        bytesPerOp: PACKET.length,
+        run: () =>
+          burst(ourWs, () => {
+            const prepared = new PreparedMessage(MESSAGE);
+            for (const c of wsConns) void c.sendPrepared(prepared);
+          }),
+      },
+      [
+        {
+          name: "bare ws: ws.send of the same bytes to each socket",
+          ops,
+          bytesPerOp: PACKET.length,
+          run: () =>
+            burst(plainWs, () => {
+              for (const c of bareWsSockets) c.ws.send(PACKET, { binary: true });
+            }),
+        },
+        {
+          name: "(reference) the same, sockets corked per tick",
+          ops,
+          bytesPerOp: PACKET.length,
+          run: () => burst(plainWs, corked(bareWsSockets, (c) => c.socket, (c) => c.ws.send(PACKET, { binary: true }))),
+        },
+      ],
+    );
+  } finally {
+    for (const r of receivers) r.close();
+    await tcp.close();
+    await ws.close();
+    for (const s of bareTcpSockets) s.destroy();
+    await new Promise<void>((r) => bareTcp.close(() => r()));
+    for (const c of bareWsSockets) c.ws.terminate();
+    await new Promise<void>((r) => bareWs.close(() => r()));
+  }
+}
+
 export default async function sfs2xTransport(): Promise<void> {
   console.log(`\n(SFS2X transport suite: ${PARAMS_BYTES}-byte params, ${PACKET.length}-byte packets)`);
   const tcp = new TcpServer({ port: 0, logger: silentLogger });
@@ -396,4 +579,5 @@ export default async function sfs2xTransport(): Promise<void> {
     await new Promise<void>((r) => codecWs.close(() => r()));
     await new Promise<void>((r) => corkWs.close(() => r()));
   }
+  await fanOut();
 }

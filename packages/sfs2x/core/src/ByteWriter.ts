@@ -61,6 +61,22 @@ export class ByteWriter {
     return this.buf.subarray(this.start, this.pos);
   }
 
+  /**
+   * A view of the written bytes `[begin, end)` (offsets as `skip` returns them; `end` defaults
+   * to the end of what was written). Not a copy: it changes if those bytes are overwritten.
+   */
+  subarray(begin: number, end: number = this.pos - this.start): Uint8Array {
+    const used = this.pos - this.start;
+    if (!(begin >= 0 && begin <= end && end <= used)) throw new RangeError(`subarray [${begin}, ${end}) is outside the ${used} written bytes`);
+    return this.buf.subarray(this.start + begin, this.start + end);
+  }
+
+  /** Drops the bytes written after the first `length` ones (e.g. to undo a partial write). */
+  truncate(length: number): void {
+    if (!(length >= 0 && length <= this.pos - this.start)) throw new RangeError(`cannot truncate ${this.pos - this.start} written bytes to ${length}`);
+    this.pos = this.start + length;
+  }
+
   /** Forgets the written bytes and keeps the buffer for reuse. */
   reset(): void {
     this.pos = this.start = 0;

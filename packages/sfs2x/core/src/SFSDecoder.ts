@@ -1,4 +1,4 @@
-import { ByteReader, readInt64At, utf8At } from "./ByteReader.js";
+import { ByteReader, int16At, int32At, int64At, utf8At } from "./ByteReader.js";
 import { SFSArray } from "./SFSArray.js";
 import { SFSCodecError, SFSCodecErrorCode } from "./SFSCodecError.js";
 import { SFSDataType } from "./SFSDataType.js";
@@ -91,7 +91,7 @@ function readRootType(r: ByteReader, expected: number, name: string, ctx: Ctx): 
 function readCount16(r: ByteReader, minBytes: number, what: string): number {
   const at = r.pos;
   if (at + 2 > r.end) fail(r, C.TRUNCATED, `${what} count needs 2 bytes`, at);
-  const n = r.view.getInt16(at);
+  const n = int16At(r.bytes, at);
   if (n < 0) fail(r, C.NEGATIVE_LENGTH, `negative ${what} count ${n}`, at);
   r.pos = at + 2;
   if (n * minBytes > r.end - r.pos) {
@@ -104,11 +104,19 @@ function readObjectBody(r: ByteReader, depth: number, ctx: Ctx): SFSObject {
   // Every entry is at least 3 bytes: int16 key length + type byte.
   const n = readCount16(r, 3, "SFSObject entry");
   const obj = new SFSObject();
-  const keys = obj._keys;
-  const types = obj._types;
-  const values = obj._values;
   const indexed = n > LINEAR_DEDUPE_MAX;
+  // Arrays of the announced size (n is bounded by the bytes left): growing empty ones by push
+  // allocates about 17 slots each on the first entry, which costs more than the entry.
+  const keys: string[] = indexed ? obj._keys : new Array<string>(n);
+  const types: number[] = indexed ? obj._types : new Array<number>(n);
+  const values: unknown[] = indexed ? obj._values : new Array<unknown>(n);
+  let m = 0;
   if (indexed) obj._index = new Map();
+  else {
+    obj._keys = keys;
+    obj._types = types;
+    obj._values = values;
+  }
   const bytes = r.bytes;
   // Keys seen so far, as one bit of their hash each: a key whose bit is clear is new, so the
   // duplicate scan only runs on (rare) bit collisions.
@@ -132,21 +140,21 @@ function readObjectBody(r: ByteReader, depth: number, ctx: Ctx): SFSObject {
       continue;
     }
     const bit = lastKeyHash === -1 ? -1 : 1 << (lastKeyHash & 31);
-    const m = keys.length;
     let j = m;
     if ((seen & bit) !== 0) {
       j = 0;
       while (j < m && keys[j] !== key) j++;
     }
     seen |= bit;
-    if (j < m) {
-      types[j] = type;
-      values[j] = value;
-    } else {
-      keys.push(key);
-      types.push(type);
-      values.push(value);
-    }
+    if (j === m) keys[m++] = key;
+    types[j] = type;
+    values[j] = value;
+  }
+  if (!indexed && m < n) {
+    // Duplicate keys (last one wins) left slots unused.
+    keys.length = m;
+    types.length = m;
+    values.length = m;
   }
   return obj;
 }
@@ -188,15 +196,15 @@ function readValue(r: ByteReader, type: number, tAt: number, depth: number, ctx:
     case SFSDataType.SHORT:
       if (left < 2) break;
       r.pos = p + 2;
-      return r.view.getInt16(p);
+      return int16At(r.bytes, p);
     case SFSDataType.INT:
       if (left < 4) break;
       r.pos = p + 4;
-      return r.view.getInt32(p);
+      return int32At(r.bytes, p);
     case SFSDataType.LONG:
       if (left < 8) break;
       r.pos = p + 8;
-      return readInt64At(r.view, p);
+      return int64At(r.bytes, p);
     case SFSDataType.FLOAT:
       if (left < 4) break;
       r.pos = p + 4;
@@ -209,7 +217,7 @@ function readValue(r: ByteReader, type: number, tAt: number, depth: number, ctx:
       return readString16(r);
     case SFSDataType.TEXT: {
       if (left < 4) break;
-      const n = r.view.getInt32(p);
+      const n = int32At(r.bytes, p);
       if (n < 0) fail(r, C.NEGATIVE_LENGTH, `negative TEXT length ${n}`, p);
       if (n > left - 4) fail(r, C.TRUNCATED, `TEXT of ${n} bytes but only ${left - 4} remain`, p);
       r.pos = p + 4;
@@ -223,11 +231,18 @@ function readValue(r: ByteReader, type: number, tAt: number, depth: number, ctx:
       return readArrayBody(r, depth + 1, ctx);
     case SFSDataType.BYTE_ARRAY: {
       if (left < 4) break;
-      const n = r.view.getInt32(p);
+      const n = int32At(r.bytes, p);
       if (n < 0) fail(r, C.NEGATIVE_LENGTH, `negative BYTE_ARRAY length ${n}`, p);
       if (n > left - 4) fail(r, C.TRUNCATED, `BYTE_ARRAY of ${n} bytes but only ${left - 4} remain`, p);
       r.pos = p + 4 + n;
-      return ctx.copy ? r.bytes.slice(p + 4, p + 4 + n) : r.bytes.subarray(p + 4, p + 4 + n);
+      const b = r.bytes;
+      // A plain Uint8Array view even when the input is a subclass (a Node Buffer): the same type
+      // whatever the transport, and cheaper than a subclass's subarray().
+      const view = new Uint8Array(b.buffer, b.byteOffset + p + 4, n);
+      if (!ctx.copy) return view;
+      const copy = new Uint8Array(n);
+      copy.set(view);
+      return copy;
     }
     case SFSDataType.BOOL_ARRAY: {
       const n = readCount16(r, 1, "BOOL_ARRAY");
@@ -245,27 +260,27 @@ function readValue(r: ByteReader, type: number, tAt: number, depth: number, ctx:
     case SFSDataType.SHORT_ARRAY: {
       const n = readCount16(r, 2, "SHORT_ARRAY");
       const out: number[] = [];
-      const view = r.view;
+      const b = r.bytes;
       let q = r.pos;
-      for (let i = 0; i < n; i++, q += 2) out.push(view.getInt16(q));
+      for (let i = 0; i < n; i++, q += 2) out.push(int16At(b, q));
       r.pos = q;
       return out;
     }
     case SFSDataType.INT_ARRAY: {
       const n = readCount16(r, 4, "INT_ARRAY");
       const out: number[] = [];
-      const view = r.view;
+      const b = r.bytes;
       let q = r.pos;
-      for (let i = 0; i < n; i++, q += 4) out.push(view.getInt32(q));
+      for (let i = 0; i < n; i++, q += 4) out.push(int32At(b, q));
       r.pos = q;
       return out;
     }
     case SFSDataType.LONG_ARRAY: {
       const n = readCount16(r, 8, "LONG_ARRAY");
       const out: (number | bigint)[] = [];
-      const view = r.view;
+      const b = r.bytes;
       let q = r.pos;
-      for (let i = 0; i < n; i++, q += 8) out.push(readInt64At(view, q));
+      for (let i = 0; i < n; i++, q += 8) out.push(int64At(b, q));
       r.pos = q;
       return out;
     }
@@ -304,7 +319,7 @@ function readValue(r: ByteReader, type: number, tAt: number, depth: number, ctx:
 function readString16(r: ByteReader): string {
   const p = r.pos;
   if (p + 2 > r.end) fail(r, C.TRUNCATED, "string length needs 2 bytes", p);
-  const n = r.view.getInt16(p);
+  const n = int16At(r.bytes, p);
   if (n < 0) fail(r, C.NEGATIVE_LENGTH, `negative UTF_STRING length ${n}`, p);
   if (n > r.end - p - 2) fail(r, C.TRUNCATED, `UTF_STRING of ${n} bytes but only ${r.end - p - 2} remain`, p);
   r.pos = p + 2;

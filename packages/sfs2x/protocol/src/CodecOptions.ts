@@ -78,6 +78,8 @@ export interface ResolvedCodecOptions {
   decodeParams: { maxDepth: number; copyByteArrays: boolean };
   /** Core encode options for the params object. */
   encodeParams: { maxDepth: number };
+  /** The {@link encodeKeyOf} of these options, once computed. */
+  encodeKey: string | undefined;
 }
 
 function bad(message: string): never {
@@ -125,7 +127,26 @@ function build(o: CodecOptions): ResolvedCodecOptions {
     decode: maxDepth === 64 && !copyByteArrays ? undefined : { maxDepth, copyByteArrays },
     decodeParams: { maxDepth: maxDepth - 1, copyByteArrays },
     encodeParams: { maxDepth: maxDepth - 1 },
+    encodeKey: undefined,
   };
+}
+
+/**
+ * @internal Equal for two resolved option sets that encode every message to the same bytes (or
+ * fail alike): what a `PreparedMessage` caches its packets by. Computed on first use (resolving
+ * options per call, as `encodePacket(m, options)` does, should not pay for it).
+ */
+export function encodeKeyOf(o: ResolvedCodecOptions): string {
+  return (o.encodeKey ??= `${o.compressionThreshold}/${o.compressionLevel}/${o.maxMessageSize}/${o.maxDepth}/${o.bigSizeThreshold}${o.cipher === undefined ? "" : `/${cipherId(o.cipher)}`}`);
+}
+
+// Cipher engines are told apart by identity: two engines may hold different keys.
+const cipherIds = new WeakMap<PacketCipher, number>();
+let nextCipherId = 1;
+function cipherId(cipher: PacketCipher): number {
+  let id = cipherIds.get(cipher);
+  if (id === undefined) cipherIds.set(cipher, (id = nextCipherId++));
+  return id;
 }
 
 const DEFAULTS: ResolvedCodecOptions = build({});
@@ -133,4 +154,36 @@ const DEFAULTS: ResolvedCodecOptions = build({});
 /** @internal Applies defaults and validates (throws {@link PacketError} `BAD_OPTIONS`). */
 export function resolveCodecOptions(options: CodecOptions | undefined): ResolvedCodecOptions {
   return options === undefined ? DEFAULTS : build(options);
+}
+
+/**
+ * @internal Holds a codec's options as given and resolved (the common part of `PacketDecoder`
+ * and `PacketCodec`).
+ */
+export abstract class CodecOptionsHolder {
+  private raw: CodecOptions;
+  /** @internal The resolved options. */
+  protected o: ResolvedCodecOptions;
+
+  /** Throws {@link PacketError} `BAD_OPTIONS` on invalid options. */
+  constructor(options: CodecOptions = {}) {
+    this.raw = { ...options };
+    this.o = resolveCodecOptions(this.raw);
+  }
+
+  /** The current options (defaults not applied). */
+  get options(): Readonly<CodecOptions> {
+    return this.raw;
+  }
+
+  /**
+   * Changes some options for the following packets (e.g. the cipher after the CryptoManager
+   * exchange); `undefined` values reset a field to its default. Throws {@link PacketError}
+   * `BAD_OPTIONS` (nothing changed) on invalid values.
+   */
+  setOptions(partial: CodecOptions): void {
+    const next = { ...this.raw, ...partial };
+    this.o = resolveCodecOptions(next);
+    this.raw = next;
+  }
 }

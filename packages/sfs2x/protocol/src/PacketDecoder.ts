@@ -1,4 +1,4 @@
-import { resolveCodecOptions, type CodecOptions, type ResolvedCodecOptions } from "./CodecOptions.js";
+import { CodecOptionsHolder, type CodecOptions } from "./CodecOptions.js";
 import { decodePayload, readPacketHeader } from "./decodePacket.js";
 import type { Message } from "./Message.js";
 import { PacketError, PacketErrorCode } from "./PacketError.js";
@@ -25,9 +25,7 @@ import { PacketError, PacketErrorCode } from "./PacketError.js";
  * Decoded messages may hold views into the pushed chunks (BYTE_ARRAY values) unless the option
  * `copyByteArrays` is set: do not reuse a chunk's memory while its messages live.
  */
-export class PacketDecoder {
-  private raw: CodecOptions;
-  private o: ResolvedCodecOptions;
+export class PacketDecoder extends CodecOptionsHolder {
   /** Unread input: the rest of a chunk after a per-packet error, then the chunk being pushed. */
   private queue: Uint8Array[] = [];
   /** Bytes of an incomplete header (at most 4 are ever kept). */
@@ -45,23 +43,7 @@ export class PacketDecoder {
   private failure: PacketError | undefined = undefined;
 
   constructor(options: CodecOptions = {}) {
-    this.raw = { ...options };
-    this.o = resolveCodecOptions(this.raw);
-  }
-
-  /** The current options (defaults not applied). */
-  get options(): Readonly<CodecOptions> {
-    return this.raw;
-  }
-
-  /**
-   * Changes some options from the next packet on (e.g. the cipher after the CryptoManager
-   * exchange). `undefined` values reset a field to its default.
-   */
-  setOptions(partial: CodecOptions): void {
-    const next = { ...this.raw, ...partial };
-    this.o = resolveCodecOptions(next);
-    this.raw = next;
+    super(options);
   }
 
   /** Bytes held for an incomplete packet (header and body so far) plus any unread rest. */
@@ -164,7 +146,7 @@ export class PacketDecoder {
           // Whole packet inside the chunk: decode from a view.
           p = end;
           this.errorAt = end;
-          out.push(decodePayload(c.subarray(bodyStart, end), h.flags, o));
+          out.push(decodePayload(c, bodyStart, end, h.flags, o));
           continue;
         }
         this.startBody(h.size, h.flags, h.headerLength);
@@ -205,11 +187,12 @@ export class PacketDecoder {
   }
 
   private finishBody(p: number, out: Message[]): void {
-    const body = this.body!.subarray(0, this.bodySize);
+    const body = this.body!;
+    const size = this.bodySize;
     const flags = this.bodyFlags;
     this.body = undefined;
     this.bodyFill = this.bodySize = 0;
     this.errorAt = p;
-    out.push(decodePayload(body, flags, this.o));
+    out.push(decodePayload(body, 0, size, flags, this.o));
   }
 }

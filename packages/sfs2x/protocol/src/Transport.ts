@@ -1,5 +1,6 @@
 import type { CodecOptions } from "./CodecOptions.js";
 import type { Message } from "./Message.js";
+import type { PreparedMessage } from "./PreparedMessage.js";
 import { TransportError, TransportErrorCode } from "./TransportError.js";
 
 /**
@@ -17,11 +18,12 @@ import { TransportError, TransportErrorCode } from "./TransportError.js";
  *   the socket. Its promise resolves when the socket has accepted the bytes (written, or queued in
  *   the socket's own buffer), not when the peer has read them.
  * - The bytes accepted but not yet flushed are {@link TransportConnection.bufferedAmount}. A `send()`
- *   that would take it over `highWaterMark` is **refused**: it rejects with
- *   `TransportError` `QUEUE_FULL` and the packet is not queued at all (never half-sent). A packet
- *   larger than `highWaterMark` is still accepted when nothing is buffered, so any packet can go.
- *   The caller chooses what to do: wait for `onDrain`, drop (state updates), or close the
- *   connection (a peer that does not read). Nothing is dropped silently.
+ *   that would take it over `highWaterMark` is **refused** (policy `"refuse"`, the default): it
+ *   rejects with `TransportError` `QUEUE_FULL` and the packet is not queued at all (never
+ *   half-sent). A packet larger than `highWaterMark` is still accepted when nothing is buffered,
+ *   so any packet can go. The caller chooses what to do: wait for `onDrain`, drop (state
+ *   updates), or close the connection (a peer that does not read). Nothing is dropped silently.
+ *   The other {@link HighWaterMarkPolicy} values make `send()` wait instead, or close the connection.
  * - `send()` on a closed or closing connection rejects with `ConnectionClosedError` (code `CLOSED`).
  * - `close()` stops accepting sends, flushes what was accepted, then closes; it resolves once the
  *   socket is closed (at most after a short transport-defined grace period if the peer does not read).
@@ -44,6 +46,14 @@ export interface TransportConnection {
    * `PacketError` / `SFSValueError`.
    */
   send(message: Message): Promise<void>;
+
+  /**
+   * Sends a message encoded once for many connections (a broadcast): the same contract as
+   * {@link send}, but the packet comes from the {@link PreparedMessage}'s cache for this
+   * connection's codec options. Optional for other implementations: fall back to
+   * `send(prepared.message)` when absent. Both built-in transports implement it.
+   */
+  sendPrepared?(prepared: PreparedMessage): Promise<void>;
 
   /** Flushes what was accepted, then closes. Idempotent; `reason` goes to `onClose` listeners. */
   close(reason?: string): Promise<void>;
@@ -111,10 +121,36 @@ export const silentLogger: TransportLogger = Object.freeze({
   error() {},
 });
 
+/**
+ * What `send()` does when the bytes buffered for a connection would go over `highWaterMark`:
+ *
+ * - `"refuse"` (default, the contract of `TransportConnection`): `send()` rejects with
+ *   `TransportError` `QUEUE_FULL` and the packet is not queued; `onDrain` fires once the buffer
+ *   is back under the mark.
+ * - `"wait"`: the packet waits in order behind the congested socket and its `send()` promise
+ *   resolves when the socket takes it (await each `send()` to get back-pressure). The waiting
+ *   room holds at most another `highWaterMark` bytes; past that `send()` rejects `QUEUE_FULL`,
+ *   so memory stays bounded even for a caller that never awaits.
+ * - `"close"`: the connection is closed at once (reason `"send queue over high-water mark"`,
+ *   error `QUEUE_FULL`) and `send()` rejects with `QUEUE_FULL`: a peer that does not read is
+ *   dropped, as a game server usually wants.
+ *
+ * A packet larger than `highWaterMark` is accepted when nothing is buffered, so any packet can go.
+ */
+export type HighWaterMarkPolicy = "refuse" | "wait" | "close";
+
 /** Options shared by every transport: the codec options plus limits and timeouts. */
 export interface TransportOptions extends CodecOptions {
   /** Send-queue limit in bytes (see the flow-control policy). Default {@link DEFAULT_HIGH_WATER_MARK}. */
   highWaterMark?: number;
+  /** What happens above `highWaterMark`; see {@link HighWaterMarkPolicy}. Default `"refuse"`. */
+  highWaterMarkPolicy?: HighWaterMarkPolicy;
+  /**
+   * How long `close()` waits for the buffered bytes to flush and the peer to close its side
+   * (TCP FIN, WebSocket closing handshake) before dropping the socket (ms). Default
+   * {@link DEFAULT_CLOSE_TIMEOUT_MS}.
+   */
+  closeTimeoutMs?: number;
   /**
    * Close the connection when nothing has been received for this long (ms). `0` disables.
    * Default 0 for clients; servers should set it (SFS2X drops idle users after 300 s).
@@ -137,6 +173,8 @@ export const DEFAULT_HIGH_WATER_MARK = 4 * 1024 * 1024;
 export const DEFAULT_FIRST_PACKET_TIMEOUT_MS = 30_000;
 /** Default connect timeout: 10 s. */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+/** Default grace period of `close()`: 5 s. */
+export const DEFAULT_CLOSE_TIMEOUT_MS = 5_000;
 
 /** Server options: where to listen, plus the shared ones. */
 export interface TransportServerOptions extends TransportOptions {

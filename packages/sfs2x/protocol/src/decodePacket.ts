@@ -43,11 +43,12 @@ export function readPacketHeader(bytes: Uint8Array, at: number, maxMessageSize: 
 }
 
 /**
- * @internal Decrypts, inflates and decodes one payload (the bytes after the header) into a
- * message. Every failure is a {@link PacketError}.
+ * @internal Decrypts, inflates and decodes one payload, `bytes[start, end)` (the bytes after the
+ * header), into a message. Every failure is a {@link PacketError}.
  */
-export function decodePayload(payload: Uint8Array, flags: number, o: ResolvedCodecOptions): Message {
-  let body = payload;
+export function decodePayload(bytes: Uint8Array, start: number, end: number, flags: number, o: ResolvedCodecOptions): Message {
+  if ((flags & (PacketFlag.ENCRYPTED | PacketFlag.COMPRESSED)) === 0) return decodeRoot(bytes, start, end, o);
+  let body = bytes.subarray(start, end);
   if (flags & PacketFlag.ENCRYPTED) {
     if (o.cipher === undefined) {
       throw new PacketError(PacketErrorCode.NO_CIPHER, "an ENCRYPTED packet arrived but no cipher is configured");
@@ -60,51 +61,50 @@ export function decodePayload(payload: Uint8Array, flags: number, o: ResolvedCod
     }
   }
   if (flags & PacketFlag.COMPRESSED) body = inflatePayload(body, o.maxDecompressedSize);
-  return decodeRoot(body, o);
+  return decodeRoot(body, 0, body.length, o);
 }
 
 /**
- * @internal Decodes the root object. The usual root — `c` BYTE, `a` SHORT, `p` SFS_OBJECT in any
- * order — is read in place: only the params object is built. Anything else (extra keys such as
- * the UDP root's `u` and `i`, other types, bad bytes) goes through the generic decoder, which
- * gives the precise error.
+ * @internal Decodes the root object in `bytes[start, end)`. The usual root — `c` BYTE, `a` SHORT,
+ * `p` SFS_OBJECT in any order — is read in place: only the params object is built. Anything else
+ * (extra keys such as the UDP root's `u` and `i`, other types, bad bytes) goes through the
+ * generic decoder, which gives the precise error. Error offsets count from `start`.
  */
-export function decodeRoot(body: Uint8Array, o: ResolvedCodecOptions): Message {
-  const n = body.length;
-  if (n >= 3 && body[0] === 0x12 && body[1] === 0 && body[2] === 3) {
+export function decodeRoot(bytes: Uint8Array, start: number, end: number, o: ResolvedCodecOptions): Message {
+  if (end - start >= 3 && bytes[start] === 0x12 && bytes[start + 1] === 0 && bytes[start + 2] === 3) {
     let controller = -1;
     let action = 0x10000;
     let params: SFSObject | undefined;
-    let p = 3;
+    let p = start + 3;
     let entries = 0;
     for (; entries < 3; entries++) {
       // Every entry starts with key length 0x0001, one key byte, one type byte.
-      if (p + 4 > n || body[p] !== 0 || body[p + 1] !== 1) break;
-      const key = body[p + 2]!;
-      const type = body[p + 3]!;
+      if (p + 4 > end || bytes[p] !== 0 || bytes[p + 1] !== 1) break;
+      const key = bytes[p + 2]!;
+      const type = bytes[p + 3]!;
       p += 4;
-      if (key === 0x63 && type === SFSDataType.BYTE && p + 1 <= n) {
-        controller = body[p]!;
+      if (key === 0x63 && type === SFSDataType.BYTE && p + 1 <= end) {
+        controller = bytes[p]!;
         p += 1;
-      } else if (key === 0x61 && type === SFSDataType.SHORT && p + 2 <= n) {
-        action = ((body[p]! << 24) >> 16) | body[p + 1]!;
+      } else if (key === 0x61 && type === SFSDataType.SHORT && p + 2 <= end) {
+        action = ((bytes[p]! << 24) >> 16) | bytes[p + 1]!;
         p += 2;
       } else if (key === 0x70 && type === SFSDataType.SFS_OBJECT) {
-        const start = p - 1; // readSFSObject reads the type byte itself
-        const reader = new ByteReader(body, start);
+        const at = p - 1; // readSFSObject reads the type byte itself
+        const reader = new ByteReader(bytes, at, end);
         try {
           params = readSFSObject(reader, o.decodeParams);
         } catch (e) {
-          throw payloadError(e, start);
+          throw payloadError(e, at - start);
         }
-        p = start + reader.position;
+        p = at + reader.position;
       } else break;
     }
     if (entries === 3 && controller >= 0 && action !== 0x10000 && params !== undefined) return { controller, action, params };
   }
   let root: SFSObject;
   try {
-    root = readSFSObject(new ByteReader(body), o.decode);
+    root = readSFSObject(new ByteReader(bytes, start, end), o.decode);
   } catch (e) {
     throw payloadError(e, 0);
   }
@@ -142,7 +142,11 @@ export function rootToMessage(root: SFSObject): Message {
  * For a byte stream (TCP) use {@link PacketDecoder}.
  */
 export function decodePacket(bytes: Uint8Array, options?: CodecOptions): Message {
-  const o = resolveCodecOptions(options);
+  return decodeResolved(bytes, resolveCodecOptions(options));
+}
+
+/** @internal {@link decodePacket} with resolved options. */
+export function decodeResolved(bytes: Uint8Array, o: ResolvedCodecOptions): Message {
   const header = readPacketHeader(bytes, 0, o.maxMessageSize);
   if (header === undefined) {
     throw new PacketError(PacketErrorCode.TRUNCATED, `${bytes.length} bytes are too few for a packet header`, 0);
@@ -154,5 +158,5 @@ export function decodePacket(bytes: Uint8Array, options?: CodecOptions): Message
   if (bytes.length > end) {
     throw new PacketError(PacketErrorCode.TRAILING_BYTES, `${bytes.length - end} bytes after the packet`, end);
   }
-  return decodePayload(bytes.subarray(header.headerLength, end), header.flags, o);
+  return decodePayload(bytes, header.headerLength, end, header.flags, o);
 }

@@ -13,9 +13,6 @@ const SLAB_SIZE = 16384;
 const SLAB_REFILL = SLAB_SIZE - 2048;
 let slab = new ByteWriter(SLAB_SIZE);
 
-/** Header room reserved before the payload: the 5-byte form; the 3-byte form uses the last 3. */
-const HEADER_ROOM = 5;
-
 function checkMessage(message: Message): void {
   if (message === null || typeof message !== "object") {
     throw new PacketError(PacketErrorCode.BAD_MESSAGE, `a message must be an object { controller, action, params }, got ${String(message)}`);
@@ -49,61 +46,80 @@ export function encodePacket(message: Message, options?: CodecOptions): Uint8Arr
 
 /** @internal {@link encodePacket} with resolved options. */
 export function encodeResolved(message: Message, o: ResolvedCodecOptions): Uint8Array {
-  checkMessage(message);
   let w = slab;
   if (w.length > SLAB_REFILL) w = slab = new ByteWriter(SLAB_SIZE);
-  const at = w.skip(HEADER_ROOM);
-  const start = at + HEADER_ROOM;
-  // The root prefix as four words and a byte: 12 0003 | 0001 63 02 cc | 0001 61 03 | aaaa | 0001 70.
-  w.writeUint32(0x12000300);
-  w.writeUint32(0x01630200 | message.controller);
-  w.writeUint32(0x00016103);
-  w.writeUint32(((message.action & 0xffff) << 16) | 1);
-  w.writeUint8(0x70);
+  const at = w.length;
+  const n = encodeTo(w, message, o);
+  return w.subarray(at, at + n);
+}
+
+/**
+ * @internal Appends one packet to `w` and returns its length. On failure (the same errors as
+ * {@link encodePacket}) the writer is left as it was.
+ *
+ * The header is written in its 3-byte form in front of the payload; the rare payload over
+ * `bigSizeThreshold` (only without compression) is moved up 2 bytes for the 5-byte form.
+ */
+export function encodeTo(w: ByteWriter, message: Message, o: ResolvedCodecOptions): number {
+  checkMessage(message);
+  const at = w.length;
   try {
+    w.skip(3);
+    // The root prefix as four words and a byte: 12 0003 | 0001 63 02 cc | 0001 61 03 | aaaa | 0001 70.
+    w.writeUint32(0x12000300);
+    w.writeUint32(0x01630200 | message.controller);
+    w.writeUint32(0x00016103);
+    w.writeUint32(((message.action & 0xffff) << 16) | 1);
+    w.writeUint8(0x70);
     writeSFSObject(w, message.params, o.encodeParams);
+    const start = at + 3;
+    const size = w.length - start;
+    if (size <= o.compressionThreshold && o.cipher === undefined) {
+      if (size > o.maxMessageSize) throw tooLarge(size, o);
+      if (size <= o.bigSizeThreshold) {
+        w.setUint8(at, PacketFlag.BINARY);
+        w.setUint16(at + 1, size);
+        return size + 3;
+      }
+      // The 4-byte size: copy the payload out and write it again behind a 5-byte header.
+      const payload = w.subarray(start).slice();
+      w.truncate(at);
+      writeFramed(w, PacketFlag.BINARY | PacketFlag.BIG_SIZE, payload);
+      return size + 5;
+    }
+    let flags: number = PacketFlag.BINARY;
+    let payload = w.subarray(start);
+    if (size > o.compressionThreshold) {
+      payload = compressPayload(payload, o.compressionLevel);
+      flags |= PacketFlag.COMPRESSED;
+    }
+    if (o.cipher !== undefined) {
+      payload = o.cipher.encrypt(payload);
+      flags |= PacketFlag.ENCRYPTED;
+    }
+    // A custom cipher engine may hand back a view of its input: keep it from being overwritten.
+    if (payload.buffer === w.subarray(at, at).buffer) payload = payload.slice();
+    const n = payload.length;
+    if (n > o.maxMessageSize) throw tooLarge(n, o);
+    if (n > o.bigSizeThreshold) flags |= PacketFlag.BIG_SIZE;
+    // The payload is a new array (compressed or encrypted): the serialized bytes can go.
+    w.truncate(at);
+    writeFramed(w, flags, payload);
+    return w.length - at;
   } catch (e) {
-    // Drop the partial bytes: a fresh slab is cheaper than reasoning about the old one.
-    slab = new ByteWriter(SLAB_SIZE);
+    w.truncate(at);
     throw e;
   }
-  const all = w.finish();
-  let size = all.length - start;
-  let flags: number = PacketFlag.BINARY;
-  let payload: Uint8Array | undefined;
-  if (size > o.compressionThreshold) {
-    payload = compressPayload(all.subarray(start), o.compressionLevel);
-    flags |= PacketFlag.COMPRESSED;
-  }
-  if (o.cipher !== undefined) {
-    payload = o.cipher.encrypt(payload ?? all.subarray(start));
-    flags |= PacketFlag.ENCRYPTED;
-  }
-  if (payload !== undefined) size = payload.length;
-  if (size > o.maxMessageSize) {
-    throw new PacketError(PacketErrorCode.TOO_LARGE, `packet payload of ${size} bytes is over maxMessageSize ${o.maxMessageSize}; not sent`);
-  }
-  const big = size > o.bigSizeThreshold;
-  if (big) flags |= PacketFlag.BIG_SIZE;
-  if (payload === undefined) {
-    const h = big ? at : at + 2;
-    w.setUint8(h, flags);
-    if (big) w.setUint32(h + 1, size);
-    else w.setUint16(h + 1, size);
-    return all.subarray(h);
-  }
-  const headerLength = big ? 5 : 3;
-  const out = new Uint8Array(headerLength + size);
-  out[0] = flags;
-  if (big) {
-    out[1] = size >>> 24;
-    out[2] = size >>> 16;
-    out[3] = size >>> 8;
-    out[4] = size;
-  } else {
-    out[1] = size >>> 8;
-    out[2] = size;
-  }
-  out.set(payload, headerLength);
-  return out;
+}
+
+function tooLarge(size: number, o: ResolvedCodecOptions): PacketError {
+  return new PacketError(PacketErrorCode.TOO_LARGE, `packet payload of ${size} bytes is over maxMessageSize ${o.maxMessageSize}; not sent`);
+}
+
+/** Header (3- or 5-byte form, as `flags` says) and payload. */
+function writeFramed(w: ByteWriter, flags: number, payload: Uint8Array): void {
+  w.writeUint8(flags);
+  if (flags & PacketFlag.BIG_SIZE) w.writeUint32(payload.length);
+  else w.writeUint16(payload.length);
+  w.writeBytes(payload);
 }

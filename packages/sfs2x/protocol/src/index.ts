@@ -24,6 +24,8 @@ export {
 export { encodePacket } from "./encodePacket.js";
 export { decodePacket, readPacketHeader } from "./decodePacket.js";
 export { PacketDecoder } from "./PacketDecoder.js";
+export { PacketCodec } from "./PacketCodec.js";
+export { PreparedMessage } from "./PreparedMessage.js";
 export { TypedEmitter, type Listener } from "./TypedEmitter.js";
 export { TransportError, TransportErrorCode, ConnectionClosedError } from "./TransportError.js";
 export {
@@ -36,9 +38,17 @@ export {
   type TransportClientFactory,
   type TransportServerFactory,
   type CloseInfo,
+  type HighWaterMarkPolicy,
   silentLogger,
   selectTransport,
   DEFAULT_HIGH_WATER_MARK,
   DEFAULT_FIRST_PACKET_TIMEOUT_MS,
   DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_CLOSE_TIMEOUT_MS,
 } from "./Transport.js";
+export { CloseReason } from "./transport/CloseReason.js";
+// For transport implementations: the shared halves of a connection and a server, the flow-control policy.
+export { ConnectionBase, type ConnectionHooks, type ConnectionSetup } from "./transport/ConnectionBase.js";
+export { TransportServerBase } from "./transport/TransportServerBase.js";
+export { SendQueue, SendVerdict, type PacketSink } from "./transport/SendQueue.js";
+export { codecOptionsOf, formatAddress } from "./transport/checkOptions.js";

@@ -1,30 +1,21 @@
 import type { Socket } from "node:net";
+import { ByteWriter } from "@sfs2x/core";
 import {
+  CloseReason,
+  ConnectionBase,
   ConnectionClosedError,
-  DEFAULT_HIGH_WATER_MARK,
   PacketDecoder,
   PacketError,
-  TransportError,
-  TransportErrorCode,
-  TypedEmitter,
-  encodePacket,
-  silentLogger,
-  type CloseInfo,
+  SendVerdict,
+  formatAddress,
   type CodecOptions,
+  type ConnectionHooks,
   type Message,
-  type TransportConnection,
-  type TransportLogger,
 } from "@sfs2x/protocol";
-import { CloseReason } from "./CloseReason.js";
-import { codecOptionsOf, orDefaults, withCipherEngine } from "./codecOptions.js";
-import { DEFAULT_CLOSE_TIMEOUT_MS, type HighWaterMarkPolicy, type TcpConnectionOptions } from "./TcpOptions.js";
-
-const OPEN = 0;
-const CLOSING = 1;
-const CLOSED = 2;
+import type { TcpConnectionOptions } from "./TcpOptions.js";
 
 const EMPTY = new Uint8Array(0);
-/** One settled promise shared by every send that went straight to the socket. */
+/** One settled promise shared by every send written straight to the socket. */
 const RESOLVED: Promise<void> = Promise.resolve();
 const noop = (): void => {};
 
@@ -32,11 +23,9 @@ const noop = (): void => {};
 const COPY_MAX = 16 * 1024;
 /** A batch reaching this size is written at once instead of at the end of the tick. */
 const FLUSH_NOW = 64 * 1024;
-/** A packet at least this large, with nothing batched, is written without being copied. */
+/** An already encoded packet at least this large, with nothing batched, is written without being copied. */
 const DIRECT_MIN = 16 * 1024;
 const INITIAL_BATCH = 4 * 1024;
-/** Bytes held for a first message listener before reading pauses. */
-const HOLD_MAX = 1024 * 1024;
 
 interface Deferred {
   promise: Promise<void>;
@@ -57,7 +46,6 @@ function deferred(): Deferred {
   return { promise, resolve, reject };
 }
 
-/** A rejected promise that does not count as unhandled (the failure is reported elsewhere too). */
 function rejected(error: Error): Promise<void> {
   const p = Promise.reject(error);
   p.catch(noop);
@@ -66,25 +54,17 @@ function rejected(error: Error): Promise<void> {
 
 const asError = (e: unknown): Error => (e instanceof Error ? e : new Error(String(e)));
 
-/** `host:port`, with brackets around an IPv6 host. */
-export function formatAddress(host: string | undefined, port: number | undefined): string | undefined {
-  if (host === undefined) return undefined;
-  const h = host.includes(":") ? `[${host}]` : host;
-  return port === undefined ? h : `${h}:${port}`;
-}
+// Every connection with a batch to write this tick, flushed by one process.nextTick for all of
+// them (a server with many busy connections would otherwise queue one tick callback each).
+let toFlush: (() => void)[] = [];
+const flushAll = (): void => {
+  const list = toFlush;
+  toFlush = [];
+  for (let i = 0; i < list.length; i++) list[i]!();
+};
 
-interface Events {
-  message: [Message];
-  close: [CloseInfo];
-  error: [Error];
-  drain: [];
-}
-
-/** @internal What a server wants to hear from its connections. */
-export interface TcpConnectionHooks {
-  /** The transport dropped the connection because of `error` (bad input, timeout, slow consumer). */
-  onDrop?(error: Error): void;
-}
+/** What a server wants to hear from its connections. */
+export interface TcpConnectionHooks extends ConnectionHooks {}
 
 /**
  * One SFS2X connection over a TCP (or TLS) socket, client or server side: the
@@ -93,258 +73,135 @@ export interface TcpConnectionHooks {
  *
  * - Incoming bytes go through a `PacketDecoder` (any chunking). Bytes that arrive before the first
  *   `onMessage` listener are held for it (reading pauses past 1 MiB of them), so nothing is lost.
- * - Outgoing packets sent in the same tick are copied into one batch and written with one
+ * - Outgoing messages sent in the same tick are encoded straight into one batch, written with one
  *   `socket.write` at the end of the tick; `send()` resolves when its batch is handed to the socket.
- * - Flow control: see {@link HighWaterMarkPolicy}.
+ * - Flow control: see `HighWaterMarkPolicy`. The lifecycle, timers and policy are the shared
+ *   `ConnectionBase` of `@sfs2x/protocol`.
  */
-export class TcpConnection implements TransportConnection {
-  readonly remoteAddress: string | undefined;
+export class TcpConnection extends ConnectionBase {
   /** The underlying socket (a `tls.TLSSocket` over TLS), e.g. for `getPeerCertificate()`. Do not write to it. */
   readonly socket: Socket;
 
-  private state = OPEN;
-  private readonly events: TypedEmitter<Events>;
   private readonly decoder: PacketDecoder;
-  private codec: CodecOptions;
-  /** `codec`, or undefined when it sets nothing (the encoder then skips resolving options). */
-  private encodeOptions: CodecOptions | undefined;
-  private readonly hwm: number;
-  private readonly policy: HighWaterMarkPolicy;
-  private readonly closeTimeoutMs: number;
-  private readonly idleMs: number;
-  private readonly logger: TransportLogger;
-  private readonly hooks: TcpConnectionHooks;
-
-  // Outgoing batch.
-  private buf = new Uint8Array(INITIAL_BATCH);
-  private len = 0;
+  /** Packets of this tick, encoded in place. */
+  private batch = new ByteWriter(INITIAL_BATCH);
   private scheduled = false;
-  private batch: Deferred | undefined = undefined;
+  /** Settles when the batch is handed to the socket. */
+  private pending: Deferred | undefined = undefined;
   /** Bytes handed to the socket whose write callback has not fired yet. */
   private inflight = 0;
-  /** Policy "wait": the batch is held until the socket drains. */
-  private waiting = false;
-  /** A send was refused or held: fire `drain` once the buffer is back under the mark. */
-  private drainWanted = false;
 
-  // Incoming.
-  /** False until the first message listener: chunks are held for it. */
-  private reading = false;
-  private held: Uint8Array[] = [];
-  private heldBytes = 0;
-  private heldPaused = false;
-  private gotPacket = false;
-  private lastRx = 0;
-
-  private idleTimer: ReturnType<typeof setTimeout> | undefined = undefined;
-  private firstTimer: ReturnType<typeof setTimeout> | undefined = undefined;
-  private graceTimer: ReturnType<typeof setTimeout> | undefined = undefined;
-  private closeReason: string | undefined = undefined;
-  private closeError: Error | undefined = undefined;
-  private socketError: Error | undefined = undefined;
-  private info: CloseInfo | undefined = undefined;
-  private readonly closedPromise: Promise<void>;
-  private resolveClosed!: () => void;
-
-  private readonly flushBound = (): void => this.flush();
-  // A plain Uint8Array view of each Buffer: the decoder's subarray() calls are cheaper on it, and
+  /** The end-of-tick flush (a no-op when the batch went out earlier: big batch, close). */
+  private readonly flushBound = (): void => {
+    if (this.scheduled) this.flush();
+  };
+  // A plain Uint8Array view of each Buffer: the decoder's accesses stay monomorphic, and
   // BYTE_ARRAY values come out as Uint8Array rather than Buffer.
-  private readonly onDataBound = (chunk: Uint8Array): void => this.onData(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+  private readonly onDataBound = (chunk: Uint8Array): void => this.received(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
 
   /**
    * Wraps a connected socket. `role` `"server"` arms the first-packet timeout.
    * Prefer {@link connectTcp} / {@link TcpServer}, which call this.
    */
   constructor(socket: Socket, options: TcpConnectionOptions = {}, role: "client" | "server" = "client", hooks: TcpConnectionHooks = {}) {
+    super(formatAddress(socket.remoteAddress, socket.remotePort), options, { role, cipher: true, hooks });
     this.socket = socket;
-    this.remoteAddress = formatAddress(socket.remoteAddress, socket.remotePort);
-    this.hooks = hooks;
-    this.logger = options.logger ?? silentLogger;
-    this.events = new TypedEmitter<Events>((error, event) => this.listenerFailed(error, event));
-    this.codec = withCipherEngine(codecOptionsOf(options));
-    this.encodeOptions = orDefaults(this.codec);
-    this.decoder = new PacketDecoder(this.codec);
-    this.hwm = positive("highWaterMark", options.highWaterMark, DEFAULT_HIGH_WATER_MARK);
-    this.policy = options.highWaterMarkPolicy ?? "refuse";
-    if (this.policy !== "refuse" && this.policy !== "wait" && this.policy !== "close") {
-      throw new TypeError(`highWaterMarkPolicy must be "refuse", "wait" or "close", got ${String(this.policy)}`);
-    }
-    this.closeTimeoutMs = nonNegative("closeTimeoutMs", options.closeTimeoutMs, DEFAULT_CLOSE_TIMEOUT_MS);
-    this.idleMs = nonNegative("idleTimeoutMs", options.idleTimeoutMs, 0);
-    this.closedPromise = new Promise<void>((r) => (this.resolveClosed = r));
-
+    this.decoder = new PacketDecoder(this.codec.options);
     socket.setNoDelay(true);
     socket.on("error", (e: Error) => {
       this.socketError ??= e;
       this.logger.debug("socket error", { remoteAddress: this.remoteAddress, error: e });
     });
-    socket.on("close", () => this.onSocketClose());
+    socket.on("close", () => this.socketClosed());
     socket.on("data", this.onDataBound);
-
-    const firstMs = role === "server" ? nonNegative("firstPacketTimeoutMs", options.firstPacketTimeoutMs, 0) : 0;
-    if (firstMs > 0) {
-      this.firstTimer = setTimeout(() => {
-        this.drop(new TransportError(TransportErrorCode.TIMEOUT, `no complete packet within ${firstMs} ms of connecting`), CloseReason.FIRST_PACKET_TIMEOUT, true);
-      }, firstMs);
-      this.firstTimer.unref?.();
-    }
-    if (this.idleMs > 0) {
-      this.lastRx = Date.now();
-      this.idleTimer = setTimeout(() => this.checkIdle(), this.idleMs);
-      this.idleTimer.unref?.();
-    }
-    if (socket.destroyed) queueMicrotask(() => this.onSocketClose());
-  }
-
-  /** True once the connection is closing or closed: `send()` then rejects. */
-  get closed(): boolean {
-    return this.state !== OPEN;
-  }
-
-  /** Bytes accepted by `send()` and not yet written to the kernel (batched + in the socket's buffer). */
-  get bufferedAmount(): number {
-    return this.inflight + this.len;
-  }
-
-  /** How the connection closed (undefined while open). */
-  get closeInfo(): CloseInfo | undefined {
-    return this.info;
-  }
-
-  /** Resolves once the connection is closed (never rejects). */
-  get whenClosed(): Promise<void> {
-    return this.closedPromise;
-  }
-
-  send(message: Message): Promise<void> {
-    if (this.state !== OPEN) {
-      return rejected(new ConnectionClosedError(`the connection is ${this.state === CLOSED ? "closed" : "closing"}: message not sent`));
-    }
-    let bytes: Uint8Array;
-    try {
-      bytes = encodePacket(message, this.encodeOptions);
-    } catch (e) {
-      return this.sendFailed(asError(e));
-    }
-    const n = bytes.length;
-    const buffered = this.inflight + this.len;
-    if (buffered > 0 && buffered + n > this.hwm) {
-      const full = (): TransportError =>
-        new TransportError(
-          TransportErrorCode.QUEUE_FULL,
-          `send queue full: ${buffered} bytes buffered + ${n} would exceed highWaterMark ${this.hwm}; message not sent`,
-        );
-      if (this.policy === "close") {
-        const error = full();
-        this.drop(error, CloseReason.SLOW_CONSUMER, false);
-        return rejected(error);
-      }
-      if (this.policy === "refuse" || (this.len > 0 && this.len + n > this.hwm)) {
-        // "wait" refuses too once its waiting room (one more highWaterMark) is full.
-        this.drainWanted = true;
-        return this.sendFailed(full());
-      }
-      this.waiting = true;
-      this.drainWanted = true;
-    }
-    if (this.len === 0 && n >= DIRECT_MIN && !this.waiting) {
-      // encodePacket's bytes are never rewritten: hand them over without a copy.
-      return this.write(bytes) ? RESOLVED : rejected(new ConnectionClosedError("the socket is no longer writable: message not sent"));
-    }
-    this.append(bytes);
-    const b = (this.batch ??= deferred());
-    if (this.len >= FLUSH_NOW && !this.waiting) this.flush();
-    else if (!this.scheduled) {
-      this.scheduled = true;
-      process.nextTick(this.flushBound);
-    }
-    return b.promise;
-  }
-
-  close(reason?: string): Promise<void> {
-    if (this.state === OPEN) this.beginClose(reason ?? CloseReason.CLOSED, undefined, true);
-    return this.closedPromise;
-  }
-
-  setCodecOptions(partial: CodecOptions): void {
-    const next = withCipherEngine(codecOptionsOf(partial));
-    this.decoder.setOptions(next); // validates first: throws PacketError BAD_OPTIONS, nothing changed
-    this.codec = { ...this.codec, ...next };
-    this.encodeOptions = orDefaults(this.codec);
-  }
-
-  onMessage(listener: (message: Message) => void): () => void {
-    const off = this.events.on("message", listener);
-    if (!this.reading) {
-      this.reading = true;
-      const held = this.held;
-      this.held = [];
-      this.heldBytes = 0;
-      for (const chunk of held) this.onData(chunk);
-      this.unpause();
-    }
-    return off;
-  }
-
-  onClose(listener: (info: CloseInfo) => void): () => void {
-    const info = this.info;
-    if (info !== undefined) {
-      queueMicrotask(() => listener(info));
-      return noop;
-    }
-    return this.events.on("close", listener);
-  }
-
-  onError(listener: (error: Error) => void): () => void {
-    return this.events.on("error", listener);
-  }
-
-  onDrain(listener: () => void): () => void {
-    return this.events.on("drain", listener);
+    if (socket.destroyed) queueMicrotask(() => this.socketClosed());
   }
 
   // ------------------------------------------------------------------------------------------
   // Outgoing
 
-  private append(bytes: Uint8Array): void {
-    const need = this.len + bytes.length;
-    if (need > this.buf.length) {
-      let size = this.buf.length * 2;
-      while (size < need) size *= 2;
-      const grown = new Uint8Array(size);
-      grown.set(this.buf.subarray(0, this.len));
-      this.buf = grown;
+  /** Encodes straight into the batch; a packet the policy does not let through is taken back out. */
+  protected override sendOpen(message: Message): Promise<void> {
+    const w = this.batch;
+    const before = w.length;
+    const buffered = this.inflight + before;
+    let n: number;
+    try {
+      n = this.codec.encodeTo(w, message);
+    } catch (e) {
+      return this.sendFailed(asError(e));
     }
-    this.buf.set(bytes, this.len);
-    this.len = need;
+    const verdict = this.queue.admit(n, buffered);
+    if (verdict === SendVerdict.SEND) return this.batched();
+    const packet = w.subarray(before).slice();
+    w.truncate(before);
+    if (verdict === SendVerdict.WAIT) return this.queue.enqueue(packet);
+    return this.refused(verdict, n, buffered);
+  }
+
+  protected writeNow(packet: Uint8Array): Promise<void> {
+    if (this.batch.length === 0 && packet.length >= DIRECT_MIN) {
+      // Encoded packets are never rewritten: hand a big one over without a copy.
+      return this.writeSocket(packet) ? RESOLVED : rejected(new ConnectionClosedError("the socket is no longer writable: message not sent"));
+    }
+    this.batch.writeBytes(packet);
+    return this.batched();
+  }
+
+  protected sinkWrite(packet: Uint8Array): boolean {
+    this.flush(); // what was batched goes first
+    return this.writeSocket(packet);
+  }
+
+  protected sinkBuffered(): number {
+    return this.inflight + this.batch.length;
+  }
+
+  protected watchDrain(): void {
+    // Nothing to arrange: every write's callback reports (see written()).
+  }
+
+  protected override discardOutput(): void {
+    const lost = this.batch.length;
+    this.batch.reset();
+    const pending = this.pending;
+    this.pending = undefined;
+    pending?.reject(new ConnectionClosedError(`the connection closed before ${lost} buffered bytes were written`));
+  }
+
+  /** The batch now holds a new packet: flush it at the end of the tick (or now when it is big). */
+  private batched(): Promise<void> {
+    const pending = (this.pending ??= deferred());
+    if (this.batch.length >= FLUSH_NOW) this.flush();
+    else if (!this.scheduled) {
+      this.scheduled = true;
+      if (toFlush.push(this.flushBound) === 1) process.nextTick(flushAll);
+    }
+    return pending.promise;
   }
 
   private flush(): void {
     this.scheduled = false;
-    const n = this.len;
-    if (n === 0 || this.state === CLOSED) return;
-    if (this.waiting) {
-      // Held until enough of what the socket holds has gone out (the write callbacks call back).
-      if (this.state === OPEN && this.inflight > 0 && this.inflight + n > this.hwm) return;
-      this.waiting = false;
-    }
+    const w = this.batch;
+    const n = w.length;
+    if (n === 0) return;
     let chunk: Uint8Array;
     if (n <= COPY_MAX) {
       chunk = Buffer.allocUnsafe(n); // small: from Node's pool
-      chunk.set(this.buf.subarray(0, n));
+      chunk.set(w.subarray(0, n));
+      w.reset();
     } else {
-      chunk = this.buf.subarray(0, n);
-      this.buf = new Uint8Array(INITIAL_BATCH);
+      chunk = w.subarray(0, n);
+      this.batch = new ByteWriter(INITIAL_BATCH);
     }
-    this.len = 0;
-    const b = this.batch;
-    this.batch = undefined;
-    if (this.write(chunk)) b?.resolve();
-    else b?.reject(new ConnectionClosedError(`the socket is no longer writable: ${n} bytes not sent`));
+    const pending = this.pending;
+    this.pending = undefined;
+    if (this.writeSocket(chunk)) pending?.resolve();
+    else pending?.reject(new ConnectionClosedError(`the socket is no longer writable: ${n} bytes not sent`));
   }
 
   /** Hands bytes to the socket; false (nothing written) when its writable side has ended. */
-  private write(chunk: Uint8Array): boolean {
+  private writeSocket(chunk: Uint8Array): boolean {
     if (!this.socket.writable) return false;
     const n = chunk.length;
     this.inflight += n;
@@ -355,54 +212,31 @@ export class TcpConnection implements TransportConnection {
   /** A write callback: `n` bytes left the socket's buffer (or the socket died). */
   private written(n: number): void {
     this.inflight -= n;
-    if (this.waiting && this.len > 0) this.flush();
-    if (this.drainWanted && !this.waiting && this.inflight + this.len < this.hwm && this.state === OPEN) {
-      this.drainWanted = false;
-      this.events.emit("drain");
-    }
-  }
-
-  private sendFailed(error: Error): Promise<void> {
-    this.logger.warn("send failed", { remoteAddress: this.remoteAddress, error });
-    this.events.emit("error", error);
-    return rejected(error);
+    this.sinkDrained();
   }
 
   // ------------------------------------------------------------------------------------------
   // Incoming
 
-  private onData(chunk: Uint8Array): void {
-    if (this.idleMs > 0) this.lastRx = Date.now();
-    if (this.state !== OPEN) return;
-    if (!this.reading) {
-      // No listener yet: hold the bytes for the first one, and stop reading past HOLD_MAX.
-      this.held.push(chunk);
-      this.heldBytes += chunk.length;
-      if (this.heldBytes > HOLD_MAX && !this.heldPaused) {
-        this.heldPaused = true;
-        this.socket.pause();
-      }
-      return;
-    }
+  protected consume(data: Uint8Array | string): void {
     let messages: Message[];
     try {
-      messages = this.decoder.push(chunk);
+      messages = this.decoder.push(data as Uint8Array);
     } catch (e) {
       this.decodeFailed(e);
       return;
     }
-    if (messages.length) this.deliver(messages);
+    if (messages.length) this.deliverAll(messages);
   }
 
-  private deliver(messages: Message[]): void {
-    if (!this.gotPacket) {
-      this.gotPacket = true;
-      if (this.firstTimer !== undefined) clearTimeout(this.firstTimer);
-      this.firstTimer = undefined;
-    }
+  protected override codecChanged(options: CodecOptions): void {
+    this.decoder.setOptions(options);
+  }
+
+  private deliverAll(messages: Message[]): void {
     for (let i = 0; i < messages.length; i++) {
-      if (this.state !== OPEN) return;
-      this.events.emit("message", messages[i]!);
+      if (!this.isOpen) return;
+      this.deliver(messages[i]!);
     }
   }
 
@@ -413,20 +247,19 @@ export class TcpConnection implements TransportConnection {
         this.drop(asError(e), CloseReason.BAD_PACKET, false);
         return;
       }
-      if (e.messages.length) this.deliver(e.messages);
-      if (this.state !== OPEN) return;
+      if (e.messages.length) this.deliverAll(e.messages);
+      if (!this.isOpen) return;
       if (e.fatal) {
         this.drop(e, CloseReason.BAD_PACKET, false);
         return;
       }
       // The bad packet was consumed and the stream is still in sync (as the real server does
       // with bad zlib data): report it and go on with the bytes after it.
-      this.logger.warn("skipped a bad packet", { remoteAddress: this.remoteAddress, error: e });
-      this.events.emit("error", e);
-      if (this.state !== OPEN) return;
+      this.skipped(e);
+      if (!this.isOpen) return;
       try {
         const rest = this.decoder.push(EMPTY);
-        if (rest.length) this.deliver(rest);
+        if (rest.length) this.deliverAll(rest);
         return;
       } catch (next) {
         e = next;
@@ -434,103 +267,23 @@ export class TcpConnection implements TransportConnection {
     }
   }
 
-  private unpause(): void {
-    if (!this.heldPaused) return;
-    this.heldPaused = false;
-    this.socket.resume();
+  protected pauseReading(): void {
+    this.socket.pause();
   }
 
-  private checkIdle(): void {
-    this.idleTimer = undefined;
-    if (this.state !== OPEN) return;
-    const quiet = Date.now() - this.lastRx;
-    if (quiet >= this.idleMs) {
-      this.drop(new TransportError(TransportErrorCode.TIMEOUT, `nothing received for ${quiet} ms (idleTimeoutMs ${this.idleMs})`), CloseReason.IDLE, true);
-      return;
-    }
-    this.idleTimer = setTimeout(() => this.checkIdle(), this.idleMs - quiet);
-    this.idleTimer.unref?.();
+  protected resumeReading(): void {
+    this.socket.resume();
   }
 
   // ------------------------------------------------------------------------------------------
   // Closing
 
-  /** The transport closes the connection because of `error`: report it, then close. */
-  private drop(error: Error, reason: string, graceful: boolean): void {
-    if (this.state !== OPEN) return;
-    this.logger.warn(`closing connection: ${reason}`, { remoteAddress: this.remoteAddress, error });
-    this.beginClose(reason, error, graceful);
-    this.events.emit("error", error);
-    this.hooks.onDrop?.(error);
-  }
-
-  private beginClose(reason: string, error: Error | undefined, graceful: boolean): void {
-    this.state = CLOSING;
-    this.closeReason = reason;
-    this.closeError = error;
-    this.clearTimers();
-    if (!this.reading) {
-      // Nobody will read the held bytes; read on (discarding) so the peer's FIN is seen.
-      this.reading = true;
-      this.held = [];
-      this.heldBytes = 0;
-      this.unpause();
-    }
-    if (!graceful) {
-      this.socket.destroy();
-      return;
-    }
-    this.waiting = false; // close() flushes everything that was accepted
+  protected closeGracefully(): void {
     this.flush();
     this.socket.end();
-    this.graceTimer = setTimeout(() => this.socket.destroy(), this.closeTimeoutMs);
-    this.graceTimer.unref?.();
   }
 
-  private clearTimers(): void {
-    if (this.idleTimer !== undefined) clearTimeout(this.idleTimer);
-    if (this.firstTimer !== undefined) clearTimeout(this.firstTimer);
-    this.idleTimer = this.firstTimer = undefined;
+  protected terminate(): void {
+    this.socket.destroy();
   }
-
-  private onSocketClose(): void {
-    if (this.state === CLOSED) return;
-    this.state = CLOSED;
-    this.clearTimers();
-    if (this.graceTimer !== undefined) clearTimeout(this.graceTimer);
-    this.graceTimer = undefined;
-    const lost = this.len;
-    this.len = 0;
-    if (this.batch !== undefined) {
-      const b = this.batch;
-      this.batch = undefined;
-      b.reject(new ConnectionClosedError(`the connection closed before ${lost} buffered bytes were written`));
-    }
-    const info: CloseInfo = { reason: this.closeReason ?? CloseReason.PEER_CLOSED };
-    const error = this.closeError ?? this.socketError;
-    if (error !== undefined) info.error = error;
-    this.info = info;
-    this.logger.debug("connection closed", { remoteAddress: this.remoteAddress, reason: info.reason, error });
-    this.events.emit("close", info);
-    this.events.removeAllListeners();
-    this.resolveClosed();
-  }
-
-  private listenerFailed(error: unknown, event: keyof Events): void {
-    const e = asError(error);
-    this.logger.error(`a ${String(event)} listener threw`, { remoteAddress: this.remoteAddress, error: e });
-    if (event !== "error") this.events.emit("error", e);
-  }
-}
-
-function positive(name: string, v: number | undefined, fallback: number): number {
-  if (v === undefined) return fallback;
-  if (typeof v !== "number" || !(v > 0)) throw new TypeError(`${name} must be a number > 0, got ${String(v)}`);
-  return v;
-}
-
-function nonNegative(name: string, v: number | undefined, fallback: number): number {
-  if (v === undefined) return fallback;
-  if (typeof v !== "number" || !(v >= 0) || !Number.isFinite(v)) throw new TypeError(`${name} must be a finite number >= 0, got ${String(v)}`);
-  return v;
 }

@@ -3,7 +3,8 @@ import fc from "fast-check";
 import { SFSObject } from "@sfs2x/core";
 import { PacketError, TransportError, encodePacket, type Message } from "@sfs2x/protocol";
 import { TcpServer, type TcpConnection } from "../src/index.js";
-import { rawConnect, sleep } from "./helpers.js";
+import { sleep } from "@sfs2x/testkit";
+import { rawConnect } from "./helpers.js";
 
 /** Per raw connection: what the server decoded and how it ended. */
 interface Seen {

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect as tlsConnect } from "node:tls";
 import { TcpServer, connectTcp } from "../src/index.js";
-import { closed, collect, msg, sleep } from "./helpers.js";
-import { selfSignedCert } from "./helpers.js";
+import { closed, collect, msg, selfSignedCert, sleep } from "@sfs2x/testkit";
 
 let cert: { key: string; cert: string };
 let server: TcpServer;

@@ -1,25 +1,30 @@
 import type { Socket } from "node:net";
 import type { RawData, WebSocket } from "ws";
-import { PacketError, PacketErrorCode } from "@sfs2x/protocol";
+import { CloseReason, PacketError, PacketErrorCode, formatAddress } from "@sfs2x/protocol";
 import { WsConnectionBase, type WsConnectionHooks } from "./WsConnectionBase.js";
-import { CloseReason, type WsConnectionOptions } from "./WsOptions.js";
+import type { WsConnectionOptions } from "./WsOptions.js";
 
 const OPEN = 1;
 const CLOSED = 3;
 const SEND_OPTIONS = { binary: true, compress: false } as const;
 
-/** `host:port`, with brackets around an IPv6 host. */
-export function formatAddress(host: string | undefined, port: number | undefined): string | undefined {
-  if (host === undefined) return undefined;
-  const h = host.includes(":") ? `[${host}]` : host;
-  return port === undefined ? h : `${h}:${port}`;
-}
-
-/** A plain Uint8Array view (cheaper subarray() than Buffer's; BYTE_ARRAY values come out as Uint8Array). */
+/**
+ * The bytes of a binary message. A Buffer is decoded as it is: the decoder takes no subarray of
+ * it on the usual path, and BYTE_ARRAY values come out as plain Uint8Array views anyway.
+ */
 function bytesOf(data: RawData): Uint8Array {
   const b = Array.isArray(data) ? Buffer.concat(data) : data;
-  return b instanceof ArrayBuffer ? new Uint8Array(b) : new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  return b instanceof ArrayBuffer ? new Uint8Array(b) : b;
 }
+
+// Every socket corked this tick, uncorked by one process.nextTick for all of them (a broadcast to
+// many connections would otherwise queue one tick callback each).
+let toUncork: (() => void)[] = [];
+const uncorkAll = (): void => {
+  const list = toUncork;
+  toUncork = [];
+  for (let i = 0; i < list.length; i++) list[i]!();
+};
 
 function textOf(data: RawData): string {
   return (Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer)).toString("utf8");
@@ -71,7 +76,7 @@ export class WsConnection extends WsConnectionBase {
     if (!this.corked) {
       this.corked = true;
       this.socket.cork();
-      process.nextTick(this.uncorkBound);
+      if (toUncork.push(this.uncorkBound) === 1) process.nextTick(uncorkAll);
     }
     this.ws.send(bytes, SEND_OPTIONS);
     return true;

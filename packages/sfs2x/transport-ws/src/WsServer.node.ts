@@ -3,17 +3,9 @@ import { createServer as createHttpsServer, type Server as HttpsServer, type Ser
 import type { AddressInfo, Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
-import {
-  DEFAULT_FIRST_PACKET_TIMEOUT_MS,
-  TypedEmitter,
-  silentLogger,
-  type TransportAddress,
-  type TransportLogger,
-  type TransportServer,
-  type TransportServerOptions,
-} from "@sfs2x/protocol";
-import { WsConnection, formatAddress } from "./WsConnection.node.js";
-import { CloseReason, DEFAULT_WS_PATH, DEFAULT_WS_PORT, DEFAULT_WSS_PORT, type WsConnectionOptions } from "./WsOptions.js";
+import { TransportServerBase, formatAddress, type TransportAddress, type TransportServerOptions } from "@sfs2x/protocol";
+import { WsConnection } from "./WsConnection.node.js";
+import { DEFAULT_WS_PATH, DEFAULT_WS_PORT, DEFAULT_WSS_PORT, type WsConnectionOptions } from "./WsOptions.js";
 
 /** Options of {@link WsServer}. */
 export interface WsServerOptions extends TransportServerOptions, WsConnectionOptions {
@@ -37,11 +29,6 @@ export interface WsServerOptions extends TransportServerOptions, WsConnectionOpt
   maxPayload?: number;
 }
 
-interface Events {
-  connection: [WsConnection];
-  error: [Error, WsConnection | undefined];
-}
-
 const HTTP_404 = "HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: 10\r\n\r\nNot Found\n";
 const HTTP_400 = "HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n";
 const HTTP_408 = "HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n";
@@ -60,23 +47,16 @@ const HTTP_503 = "HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nConte
  * // ws://127.0.0.1:<server.address.port>/BlueBox/websocket
  * ```
  */
-export class WsServer implements TransportServer {
-  private readonly options: WsServerOptions;
-  private readonly logger: TransportLogger;
-  private readonly events: TypedEmitter<Events>;
-  private readonly conns = new Set<WsConnection>();
+export class WsServer extends TransportServerBase<WsConnection, WsServerOptions> {
   private readonly wss: WebSocketServer;
   private readonly path: string;
   private http: HttpServer | HttpsServer | undefined = undefined;
   private own = false;
   private bound: TransportAddress | undefined = undefined;
-  private closing: Promise<void> | undefined = undefined;
   private readonly onUpgradeBound = (req: IncomingMessage, socket: Duplex, head: Buffer): void => this.onUpgrade(req, socket, head);
 
   constructor(options: WsServerOptions = {}) {
-    this.options = { ...options, firstPacketTimeoutMs: options.firstPacketTimeoutMs ?? DEFAULT_FIRST_PACKET_TIMEOUT_MS };
-    this.logger = options.logger ?? silentLogger;
-    this.events = new TypedEmitter<Events>((error, event) => this.logger.error(`a ${String(event)} listener threw`, { error }));
+    super(options);
     this.path = options.path ?? DEFAULT_WS_PATH;
     const max = options.maxPayload ?? (options.maxMessageSize ?? 500_000) + 5;
     this.wss = new WebSocketServer({
@@ -105,10 +85,6 @@ export class WsServer implements TransportServer {
   /** The WebSocket path served. */
   get websocketPath(): string {
     return this.path;
-  }
-
-  get connections(): ReadonlySet<WsConnection> {
-    return this.conns;
   }
 
   listen(): Promise<void> {
@@ -149,10 +125,7 @@ export class WsServer implements TransportServer {
       http.once("error", onError);
       http.listen(o.port ?? (o.tls !== undefined ? DEFAULT_WSS_PORT : DEFAULT_WS_PORT), o.host ?? "127.0.0.1", () => {
         http.off("error", onError);
-        http.on("error", (error: Error) => {
-          this.logger.error("server error", { error });
-          this.events.emit("error", error, undefined);
-        });
+        http.on("error", (error: Error) => this.serverError(error));
         const a = http.address() as AddressInfo;
         this.bound = { host: a.address, port: a.port };
         this.logger.info("listening", { address: formatAddress(a.address, a.port), path: this.path, tls: o.tls !== undefined });
@@ -161,22 +134,20 @@ export class WsServer implements TransportServer {
     });
   }
 
-  onConnection(listener: (connection: WsConnection) => void): () => void {
-    return this.events.on("connection", listener);
-  }
-
-  onError(listener: (error: Error, connection?: WsConnection) => void): () => void {
-    return this.events.on("error", listener);
-  }
-
   /**
    * Stops accepting, closes every connection (flushing what was accepted), resolves when all
    * are closed. An attached `server` is left running (only this server's upgrade handler is removed).
    */
-  close(): Promise<void> {
-    if (this.closing !== undefined) return this.closing;
+  override close(): Promise<void> {
+    return super.close();
+  }
+
+  /**
+   * Stops accepting upgrades. An attached `server` is left running (only this server's upgrade
+   * handler is removed); an own one stops listening.
+   */
+  protected stopAccepting(): Promise<void> {
     const http = this.http;
-    const closes = [...this.conns].map((c) => c.close(CloseReason.SERVER_CLOSING));
     let stopped: Promise<void> = Promise.resolve();
     if (http !== undefined) {
       http.off("upgrade", this.onUpgradeBound);
@@ -185,11 +156,7 @@ export class WsServer implements TransportServer {
         http.closeIdleConnections();
       }
     }
-    this.closing = Promise.all([stopped, ...closes]).then(() => {
-      this.wss.close();
-      this.logger.info("closed", {});
-    });
-    return this.closing;
+    return stopped.then(() => this.wss.close());
   }
 
   private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -198,7 +165,7 @@ export class WsServer implements TransportServer {
       if (this.own || (this.http?.listenerCount("upgrade") ?? 0) <= 1) reject(socket, HTTP_404);
       return;
     }
-    if (this.closing !== undefined) {
+    if (this.isClosing) {
       reject(socket, HTTP_503);
       return;
     }
@@ -206,24 +173,10 @@ export class WsServer implements TransportServer {
   }
 
   private accept(ws: WebSocket, socket: Socket): void {
-    if (this.closing !== undefined) {
-      ws.terminate();
-      return;
-    }
-    let conn: WsConnection;
-    try {
-      conn = new WsConnection(ws, socket, this.options, "server", {
-        onDrop: (error) => this.events.emit("error", error, conn),
-      });
-    } catch (error) {
-      ws.terminate();
-      this.logger.error("could not set up a connection", { error });
-      return;
-    }
-    this.conns.add(conn);
-    conn.onClose(() => this.conns.delete(conn));
-    this.logger.debug("connection", { remoteAddress: conn.remoteAddress });
-    this.events.emit("connection", conn);
+    this.adopt(
+      (hooks) => new WsConnection(ws, socket, this.options, "server", hooks),
+      () => ws.terminate(),
+    );
   }
 }
 

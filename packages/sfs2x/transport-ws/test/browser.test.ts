@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import * as browser from "../src/browser.js";
 import { WsServer, type WebSocketConstructor, type WsConnection } from "../src/index.js";
-import { closed, collect, msg, packet, sleep, until } from "./helpers.js";
+import { closed, collect, msg, packet, sleep, until } from "@sfs2x/testkit";
 
 // Node 20 has no global WebSocket: the `ws` client stands in for the browser's (same API surface).
 const WS = WebSocket as unknown as WebSocketConstructor;

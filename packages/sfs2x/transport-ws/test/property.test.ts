@@ -4,7 +4,7 @@ import { WebSocket } from "ws";
 import { SFSObject } from "@sfs2x/core";
 import { PacketError, TransportError, encodePacket, type Message } from "@sfs2x/protocol";
 import { WsServer } from "../src/index.js";
-import { sleep } from "./helpers.js";
+import { sleep } from "@sfs2x/testkit";
 
 interface Seen {
   messages: Message[];

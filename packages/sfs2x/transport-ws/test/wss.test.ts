@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createServer as createHttpsServer } from "node:https";
 import { WsServer, connectWs } from "../src/index.js";
-import { collect, msg, selfSignedCert } from "./helpers.js";
+import { collect, msg, selfSignedCert } from "@sfs2x/testkit";
 
 let cert: { key: string; cert: string };
 let server: WsServer;

@@ -44,23 +44,34 @@ export interface CreateOptions {
 
 type Unsubscribe = () => void;
 
+/** True while an `SFSClient` builds its own `client.rooms`, which it feeds itself (see {@link RoomClient._forClient}). */
+let fedByClient = false;
+
 /**
  * Rooms for an `SFSClient`: a {@link ClientRoomState} fed with every room message the client
  * receives, and the room requests as methods. Requests the server confirms resolve on that
  * confirmation (the join reply, the room add, the own 1004, the own variable update) and reject
  * with `SFSError` on an error reply or with `TimeoutError`.
  *
+ * Every client has one already, created with it: `client.rooms`.
+ *
  * ```ts
- * const rooms = new RoomClient(client);          // before login, so it sees the room list
- * await client.login({ username: "ada" });
- * const lobby = await rooms.joinRoom("The Lobby");
- * rooms.on("publicMessage", (e) => console.log(e.sender.name, e.message));
- * await rooms.sendPublicMessage("hello");
+ * const client = new SFSClient("ws://127.0.0.1:8080", { zone: "BasicExamples" });
+ * await client.login({ username: "ada" });       // client.rooms saw the login's room list
+ * const lobby = await client.rooms.joinRoom("The Lobby");
+ * client.rooms.on("publicMessage", (e) => console.log(e.sender.name, e.message));
+ * await client.rooms.sendPublicMessage("hello");
  * ```
+ *
+ * `new RoomClient(client)` makes another, independent mirror of the same client (create it before
+ * login so it sees the room list); it follows the client through handlers of the room actions.
  */
 export class RoomClient extends ClientRoomState {
   private readonly offs: Unsubscribe[] = [];
   private readonly timeoutMs: number;
+  /** `client.rooms`: the client calls {@link _feed} with each system message, before its handlers. */
+  private readonly fed: boolean;
+  private attached = true;
 
   constructor(
     readonly client: SFSClientBase,
@@ -68,12 +79,30 @@ export class RoomClient extends ClientRoomState {
   ) {
     super();
     this.timeoutMs = options.timeoutMs ?? 10_000;
-    for (const action of CLIENT_ROOM_ACTIONS) this.offs.push(client.on(action, (_p, ctx) => void this.apply(ctx.message)));
+    this.fed = fedByClient;
+    // client.rooms takes no handler slot: the client's catch-all (onMessage) still sees room messages.
+    if (!this.fed) for (const action of CLIENT_ROOM_ACTIONS) this.offs.push(client.on(action, (_p, ctx) => void this.apply(ctx.message)));
     this.offs.push(client.onDisconnect(() => this.clear()));
+  }
+
+  /** @internal Builds `client.rooms` for an `SFSClient` (fed by the client itself). */
+  static _forClient(client: SFSClientBase, options: RoomClientOptions): RoomClient {
+    fedByClient = true;
+    try {
+      return new RoomClient(client, options);
+    } finally {
+      fedByClient = false;
+    }
+  }
+
+  /** @internal One system message from the client that owns this `client.rooms`. */
+  _feed(message: Message): void {
+    if (this.attached) this.apply(message);
   }
 
   /** Stops following the client's messages. */
   detach(): void {
+    this.attached = false;
     for (const off of this.offs.splice(0)) off();
   }
 

@@ -19,6 +19,7 @@ import { extensionMessage, readExtension, readExtensionInto, type ExtensionParts
 import { HandlerTable, parseForRoute, systemKey, type Route } from "../dispatch/HandlerTable.js";
 import { isMessage, toMessage, type SendOptions } from "../dispatch/target.js";
 import { toParams, type Body } from "../dispatch/toParams.js";
+import { RoomClient } from "../client-state/RoomClient.js";
 import { SFSClientError, SFSClientErrorCode } from "../errors/SFSClientError.js";
 import { SFSError } from "../errors/SFSError.js";
 import { TimeoutError } from "../errors/TimeoutError.js";
@@ -196,6 +197,12 @@ export class SFSClientBase implements AsyncDisposable {
   encrypted = false;
   /** Resolves once the connection has closed (never rejects). */
   readonly closed: Promise<ClientCloseInfo>;
+  /**
+   * Zones and rooms: the room list, joined rooms, users and variables as the server reports them
+   * (kept up to date from every message, before the client's handlers run), their events, and
+   * the room requests (`joinRoom`, `sendPublicMessage`, ...). Its timeout is `requestTimeoutMs`.
+   */
+  readonly rooms: RoomClient;
 
   protected readonly options: SFSClientOptions;
   private connection: TransportConnection | undefined;
@@ -232,6 +239,9 @@ export class SFSClientBase implements AsyncDisposable {
     this.logger = options.logger ?? consoleLogger;
     this.scheme = /^([a-z][a-z0-9+.-]*):/i.exec(this.url)?.[1]?.toLowerCase() ?? "";
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
+    this.rooms = RoomClient._forClient(this, { timeoutMs: options.requestTimeoutMs ?? 10_000 });
+    // A room message that cannot be applied is reported like any other bad message.
+    this.rooms.on("error", (e) => this.reportError(e));
   }
 
   /** @internal The transports this entry point offers when none is configured (overridden by the Node entry). */
@@ -707,6 +717,7 @@ export class SFSClientBase implements AsyncDisposable {
       routes = this.table.extension.get(command);
     } else {
       params = message.params;
+      if (message.controller === ControllerId.System) this.rooms._feed(message);
       key = systemKey(message.controller, message.action);
       routes = this.table.system.get(key);
       if (message.controller === ControllerId.System && message.action === SysAction.ClientDisconnection) {

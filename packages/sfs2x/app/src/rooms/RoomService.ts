@@ -1,5 +1,5 @@
 import type { SFSArray } from "@sfs2x/core";
-import { TransportError, TransportErrorCode, type Message } from "@sfs2x/protocol";
+import { PreparedMessage, TransportError, TransportErrorCode, type Message } from "@sfs2x/protocol";
 import { toMessage, type SendOptions } from "../dispatch/target.js";
 import type { Body } from "../dispatch/toParams.js";
 import { ServerError, ServerErrorCode } from "../errors/ServerError.js";
@@ -44,6 +44,7 @@ export class RoomService {
   readonly world: ZoneManager;
   private readonly sessions = new Map<User, Session>();
   private readonly users = new WeakMap<Session, User>();
+  private readonly failHandlers = new WeakMap<Session, (e: unknown) => void>();
   private server: SFSServer | undefined;
   private readonly logger: Logger;
 
@@ -108,15 +109,30 @@ export class RoomService {
   }
 
   /**
-   * Sends each delivery's message to its recipients' sessions, in order. A failed send is reported
-   * to the server's `onError` (or logged); a recipient whose connection already closed is skipped.
+   * Sends each delivery's message to its recipients' sessions, in order. A message for several
+   * recipients is encoded once per distinct codec-option set (a {@link PreparedMessage}: one
+   * packet for a whole room of WebSocket clients) and the same bytes go to each connection. A
+   * failed send is reported to the server's `onError` (or logged), and a connection whose send
+   * queue is full (a client that does not read) is closed; a recipient whose connection already
+   * closed is skipped.
    */
   deliver(deliveries: readonly Delivery[]): void {
     for (const d of deliveries) {
-      for (const user of d.to) {
-        const session = this.sessions.get(user);
+      const to = d.to;
+      if (to.length === 1) {
+        const session = this.sessions.get(to[0]!);
+        if (session !== undefined && !session.connection.closed) this.watch(session, session.connection.send(d.message));
+        continue;
+      }
+      const prepared = new PreparedMessage(d.message);
+      for (let i = 0; i < to.length; i++) {
+        const session = this.sessions.get(to[i]!);
         if (session === undefined) continue;
-        session.send(d.message).then(undefined, (e: unknown) => this.sendFailed(session, e));
+        const conn = session.connection;
+        // Gone already (e.g. many users leaving at once): no send, no error to build and discard.
+        if (conn.closed) continue;
+        // Transports without sendPrepared (it is optional) encode the message themselves.
+        this.watch(session, conn.sendPrepared === undefined ? conn.send(d.message) : conn.sendPrepared(prepared));
       }
     }
   }
@@ -192,12 +208,30 @@ export class RoomService {
     this.deliver(out);
   }
 
+  /**
+   * Gives a send's promise its failure handler. Transports may hand out one promise for a whole
+   * batch of writes (and the server's own replies share the session's `lastSend`): one handler
+   * per distinct promise reports a failed batch once, without a closure per message.
+   */
+  private watch(session: Session, p: Promise<void>): void {
+    if (p === session.lastSend) return;
+    session.lastSend = p;
+    let onFail = this.failHandlers.get(session);
+    if (onFail === undefined) {
+      onFail = (e: unknown) => this.sendFailed(session, e);
+      this.failHandlers.set(session, onFail);
+    }
+    p.then(undefined, onFail);
+  }
+
   private sendFailed(session: Session, e: unknown): void {
     if (e instanceof TransportError && e.code === TransportErrorCode.CLOSED) return;
     const error = e instanceof Error ? e : new Error(String(e));
     const report = new ServerError(ServerErrorCode.SEND_FAILED, `room message to session ${session.id} not sent: ${error.message}`, { cause: error });
     if (this.server !== undefined) this.server.reportError(report, session);
     else this.logger.error(`[RoomService] ${report.message}`);
+    // The peer does not read: drop it rather than skip messages silently (as the server does for replies).
+    if (error instanceof TransportError && error.code === TransportErrorCode.QUEUE_FULL) void session.connection.close("send queue full (the client does not read)");
   }
 }
 
