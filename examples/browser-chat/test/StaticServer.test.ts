@@ -14,7 +14,9 @@ const lines: string[] = [];
 /** A raw request (no URL normalisation by a client library): status, content type, body. */
 function get(path: string, method = "GET"): Promise<{ status: number; type: string | undefined; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: "127.0.0.1", port: server.port, path, method }, (res) => {
+    // A fresh connection per request: a reused keep-alive socket can race the server closing it
+    // (ECONNRESET under load), which says nothing about the server under test.
+    const req = request({ host: "127.0.0.1", port: server.port, path, method, agent: false }, (res) => {
       let body = "";
       res.setEncoding("utf8");
       res.on("data", (c: string) => (body += c));
