@@ -353,6 +353,27 @@ for (const codegen of [true, false]) {
       }
     });
 
+    it("refuses an array whose length changes while it is written (accessor elements), writing nothing", () => {
+      for (const change of ["grow", "shrink"] as const) {
+        const items = [1, 2, 3];
+        Object.defineProperty(items, 1, {
+          get: () => {
+            if (change === "grow") items.push(4);
+            else items.length = 2;
+            return 2;
+          },
+          enumerable: true,
+          configurable: true,
+        });
+        const w = new DarkRiftWriter();
+        w.writeByte(9);
+        const e = catchError(() => w.writeSerializable(new ChooseMessage({ items })));
+        expect([e.code, e.field]).toEqual(["ENCODE_FAILED", "items"]);
+        expect(e.cause).toBeInstanceOf(DarkRiftEncodeError);
+        expect(hex(w.toBytes())).toBe("09");
+      }
+    });
+
     it("names the exact field of a run of fixed-size fields that is cut short", () => {
       const full = everything().toBytes();
       // bool byte sbyte | char "日" (4+2) | int16 uint16 int32 uint32 int64 uint64 single double…
@@ -393,6 +414,15 @@ for (const codegen of [true, false]) {
             string: fc.string({ unit: "binary" }),
             utf8: fc.string({ unit: "binary" }),
             int32s: fc.array(fc.integer()),
+            // Long enough to take both read paths (bytes / scratch below 8 elements, a DataView from 8).
+            int16s: fc.array(fc.integer({ min: -32768, max: 32767 }), { maxLength: 30 }),
+            uint16s: fc.array(fc.integer({ min: 0, max: 65535 }), { maxLength: 30 }),
+            uint32s: fc.array(fc.nat({ max: 0xffffffff }), { maxLength: 30 }),
+            sbytes: fc.array(fc.integer({ min: -128, max: 127 }), { maxLength: 30 }),
+            singles: fc.array(fc.float().map(Math.fround), { maxLength: 30 }),
+            doubles: fc.array(fc.double(), { maxLength: 30 }),
+            int64s: fc.array(fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }), { maxLength: 12 }),
+            uint64s: fc.array(fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), { maxLength: 12 }),
             bools: fc.array(fc.boolean()),
             strings: fc.array(fc.string({ unit: "binary" }), { maxLength: 5 }),
             path: fc.array(fc.record({ x: fc.float(), y: fc.float() }), { maxLength: 5 }),

@@ -13,11 +13,8 @@ export interface DarkRiftMessageOptions {
 
 const EMPTY = new Uint8Array(0);
 
-function checkUInt(name: string, value: unknown, max: number): number {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > max) {
-    throw new DarkRiftEncodeError("OUT_OF_RANGE", `${name} ${String(value)} is not an integer in 0..${max}`);
-  }
-  return value;
+function outOfRange(name: string, value: unknown, max: number): DarkRiftEncodeError {
+  return new DarkRiftEncodeError("OUT_OF_RANGE", `${name} ${String(value)} is not an integer in 0..${max}`);
 }
 
 function toPayload(payload: Uint8Array | DarkRiftWriter | undefined): Uint8Array {
@@ -26,6 +23,21 @@ function toPayload(payload: Uint8Array | DarkRiftWriter | undefined): Uint8Array
   if (payload instanceof DarkRiftWriter) return payload.toBytes().slice();
   if (payload instanceof Uint8Array) return payload;
   throw new DarkRiftEncodeError("BAD_VALUE", "a message payload must be a Uint8Array or a DarkRiftWriter");
+}
+
+function flagsOf(options: DarkRiftMessageOptions): number {
+  const flags = options.flags ?? 0;
+  if (typeof flags !== "number" || (flags & 0xff) !== flags) throw outOfRange("flags", flags, 0xff);
+  return flags;
+}
+
+function pingCodeOf(options: DarkRiftMessageOptions): number {
+  const code = options.pingCode ?? 0;
+  if (typeof code !== "number" || (code & 0xffff) !== code) throw outOfRange("pingCode", code, 0xffff);
+  if (code !== 0 && ((options.flags ?? 0) & MessageFlags.Ping) === 0) {
+    throw new DarkRiftEncodeError("BAD_VALUE", "a ping code needs the Ping flag (0x40)");
+  }
+  return code;
 }
 
 /**
@@ -41,27 +53,28 @@ function toPayload(payload: Uint8Array | DarkRiftWriter | undefined): Uint8Array
  * ```
  */
 export class DarkRiftMessage {
+  // `declare`: the constructor assigns every field once (no define-then-assign per message).
   /** The message tag (uint16). For a command, the command code. */
-  readonly tag: number;
+  declare readonly tag: number;
   /**
    * The payload bytes. A `Uint8Array` passed to the constructor is kept as is (not copied);
    * a `DarkRiftWriter` is copied, so the writer may be reused.
    */
-  readonly payload: Uint8Array;
+  declare readonly payload: Uint8Array;
   /** The raw flags byte: 0x80 command, 0x40 ping-family, 0x20 (with 0x40) acknowledgement. */
-  readonly flags: number;
+  declare readonly flags: number;
   /** The ping code (uint16); 0 unless `flags & 0x40`. */
-  readonly pingCode: number;
+  declare readonly pingCode: number;
 
-  constructor(tag: number, payload?: Uint8Array | DarkRiftWriter, options: DarkRiftMessageOptions = {}) {
-    this.tag = checkUInt("tag", tag, 0xffff);
-    this.payload = toPayload(payload);
-    this.flags = checkUInt("flags", options.flags ?? 0, 0xff);
-    const code = checkUInt("pingCode", options.pingCode ?? 0, 0xffff);
-    if (code !== 0 && (this.flags & MessageFlags.Ping) === 0) {
-      throw new DarkRiftEncodeError("BAD_VALUE", "a ping code needs the Ping flag (0x40)");
-    }
-    this.pingCode = code;
+  constructor(tag: number, payload?: Uint8Array | DarkRiftWriter, options?: DarkRiftMessageOptions) {
+    // `(v & mask) === v` accepts exactly the integers 0..mask (no NaN, fractions, negatives or
+    // non-numbers) and is far cheaper than Number.isInteger plus two comparisons. The constructor
+    // runs per received message: it is kept small (errors and options in helpers) so V8 inlines it.
+    if (typeof tag !== "number" || (tag & 0xffff) !== tag) throw outOfRange("tag", tag, 0xffff);
+    this.tag = tag;
+    this.payload = payload instanceof Uint8Array ? payload : toPayload(payload);
+    this.flags = options === undefined ? 0 : flagsOf(options);
+    this.pingCode = options === undefined ? 0 : pingCodeOf(options);
   }
 
   /** True for a ping: flags 0x40 without 0x20. */

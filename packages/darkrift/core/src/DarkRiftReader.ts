@@ -15,6 +15,45 @@ const utf8Decoder = new TextDecoder("utf-8", { ignoreBOM: true });
 /** Up to this many elements a serializable array may claim more elements than bytes remain (zero-byte elements). */
 const MAX_UNBACKED_SERIALIZABLES = 1024;
 
+/** An 8-byte scratch for floats and 64-bit integers: copying the bytes costs far less than a DataView per reader. */
+const scratch = new Uint8Array(8);
+const scratchView = new DataView(scratch.buffer);
+/** Placeholder until a reader needs its own DataView (kept a DataView so the field's type never changes). */
+const NO_VIEW = new DataView(new ArrayBuffer(0));
+/**
+ * Float and 64-bit values are copied through the scratch, except in arrays of at least this many
+ * elements, which are read through a DataView over the bytes (made once per reader: it costs about
+ * as much as that many scratch copies). (Integers are always assembled from the bytes, measured as
+ * fast as DataView reads.)
+ */
+const VIEW_MIN_ELEMENTS = 8;
+/** A reader that has read this many float / 64-bit values one by one makes its DataView too. */
+const VIEW_MIN_READS = 32;
+
+const i32At = (b: Uint8Array, p: number): number => (b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!;
+const i16At = (b: Uint8Array, p: number): number => ((b[p]! << 24) >> 16) | b[p + 1]!;
+const u16At = (b: Uint8Array, p: number): number => (b[p]! << 8) | b[p + 1]!;
+
+function copy4(b: Uint8Array, p: number): void {
+  const s = scratch;
+  s[0] = b[p]!;
+  s[1] = b[p + 1]!;
+  s[2] = b[p + 2]!;
+  s[3] = b[p + 3]!;
+}
+
+function copy8(b: Uint8Array, p: number): void {
+  const s = scratch;
+  s[0] = b[p]!;
+  s[1] = b[p + 1]!;
+  s[2] = b[p + 2]!;
+  s[3] = b[p + 3]!;
+  s[4] = b[p + 4]!;
+  s[5] = b[p + 5]!;
+  s[6] = b[p + 6]!;
+  s[7] = b[p + 7]!;
+}
+
 function decodeUtf16(b: Uint8Array, start: number, end: number): string {
   // Short strings: building the string directly beats a TextDecoder call.
   if (end - start <= 64 && ((end - start) & 1) === 0) {
@@ -62,18 +101,29 @@ function decodeAscii(b: Uint8Array, start: number, end: number): string {
  * ```
  */
 export class DarkRiftReader {
-  private readonly data: Uint8Array;
-  private readonly view: DataView;
-  private readonly end: number;
-  private pos = 0;
-  private enc: DarkRiftEncoding;
+  // `declare` (no class-field definition): each field's first store is its real value, so V8 tracks
+  // its type and optimised code skips re-checking it on every access.
+  private declare readonly data: Uint8Array;
+  /**
+   * A DataView over `data`, made on first need: creating one costs more than reading a short
+   * message, so single values and short arrays are read from the bytes directly.
+   */
+  private declare view: DataView;
+  private declare readonly end: number;
+  private declare pos: number;
+  private declare enc: DarkRiftEncoding;
+  /** Float / 64-bit values read through the scratch so far (see VIEW_MIN_READS). */
+  private declare wideReads: number;
 
-  constructor(bytes: Uint8Array, options: DarkRiftReaderOptions = {}) {
+  constructor(bytes: Uint8Array, options?: DarkRiftReaderOptions) {
     if (!(bytes instanceof Uint8Array)) throw new TypeError("DarkRiftReader needs a Uint8Array");
     this.data = bytes;
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.view = NO_VIEW;
     this.end = bytes.length;
-    this.enc = checkEncoding(options.encoding ?? DEFAULT_ENCODING);
+    this.pos = 0;
+    this.wideReads = 0;
+    const encoding = options === undefined ? undefined : options.encoding;
+    this.enc = encoding === undefined ? DEFAULT_ENCODING : checkEncoding(encoding);
   }
 
   /** Default encoding of strings and chars read by this reader. */
@@ -110,9 +160,23 @@ export class DarkRiftReader {
     return this.data;
   }
 
-  /** Advanced: a DataView over exactly {@link bytes}. */
+  /** Advanced: a DataView over exactly {@link bytes} (made on first use). */
   get dataView(): DataView {
+    return this.view !== NO_VIEW ? this.view : this.makeView();
+  }
+
+  private makeView(): DataView {
+    const b = this.data;
+    this.view = new DataView(b.buffer, b.byteOffset, b.byteLength);
     return this.view;
+  }
+
+  /** The DataView for `count` float / 64-bit reads, or undefined to use the scratch. */
+  private wideView(count: number): DataView | undefined {
+    if (this.view !== NO_VIEW) return this.view;
+    if (count >= VIEW_MIN_ELEMENTS) return this.makeView();
+    this.wideReads += count;
+    return this.wideReads < VIEW_MIN_READS ? undefined : this.makeView();
   }
 
   /**
@@ -141,7 +205,7 @@ export class DarkRiftReader {
   private readCount(type: string, minElementSize: number): number {
     const at = this.pos;
     if (at + 4 > this.end) throw this.endOfData(`${type} count`, 4);
-    const n = this.view.getInt32(at);
+    const n = i32At(this.data, at);
     if (n < 0) throw new DarkRiftDecodeError("NEGATIVE_COUNT", `${type} count ${n} is negative`, at);
     if (n * minElementSize > this.end - at - 4) {
       throw new DarkRiftDecodeError(
@@ -193,7 +257,7 @@ export class DarkRiftReader {
     const p = this.pos;
     if (p + 2 > this.end) throw this.endOfData("Int16", 2);
     this.pos = p + 2;
-    return this.view.getInt16(p);
+    return i16At(this.data, p);
   }
 
   /** Reads a big-endian uint16. */
@@ -201,7 +265,7 @@ export class DarkRiftReader {
     const p = this.pos;
     if (p + 2 > this.end) throw this.endOfData("UInt16", 2);
     this.pos = p + 2;
-    return this.view.getUint16(p);
+    return u16At(this.data, p);
   }
 
   /** Reads a big-endian int32. */
@@ -209,7 +273,7 @@ export class DarkRiftReader {
     const p = this.pos;
     if (p + 4 > this.end) throw this.endOfData("Int32", 4);
     this.pos = p + 4;
-    return this.view.getInt32(p);
+    return i32At(this.data, p);
   }
 
   /** Reads a big-endian uint32. */
@@ -217,7 +281,7 @@ export class DarkRiftReader {
     const p = this.pos;
     if (p + 4 > this.end) throw this.endOfData("UInt32", 4);
     this.pos = p + 4;
-    return this.view.getUint32(p);
+    return i32At(this.data, p) >>> 0;
   }
 
   /** Reads a big-endian int64 as a `bigint` (exact over the whole range). */
@@ -225,7 +289,10 @@ export class DarkRiftReader {
     const p = this.pos;
     if (p + 8 > this.end) throw this.endOfData("Int64", 8);
     this.pos = p + 8;
-    return this.view.getBigInt64(p);
+    const view = this.wideView(1);
+    if (view !== undefined) return view.getBigInt64(p);
+    copy8(this.data, p);
+    return scratchView.getBigInt64(0);
   }
 
   /** Reads a big-endian uint64 as a `bigint` (exact over the whole range). */
@@ -233,7 +300,10 @@ export class DarkRiftReader {
     const p = this.pos;
     if (p + 8 > this.end) throw this.endOfData("UInt64", 8);
     this.pos = p + 8;
-    return this.view.getBigUint64(p);
+    const view = this.wideView(1);
+    if (view !== undefined) return view.getBigUint64(p);
+    copy8(this.data, p);
+    return scratchView.getBigUint64(0);
   }
 
   /** Reads a big-endian IEEE-754 binary32. */
@@ -241,7 +311,10 @@ export class DarkRiftReader {
     const p = this.pos;
     if (p + 4 > this.end) throw this.endOfData("Single", 4);
     this.pos = p + 4;
-    return this.view.getFloat32(p);
+    const view = this.wideView(1);
+    if (view !== undefined) return view.getFloat32(p);
+    copy4(this.data, p);
+    return scratchView.getFloat32(0);
   }
 
   /** Reads a big-endian IEEE-754 binary64. */
@@ -249,7 +322,10 @@ export class DarkRiftReader {
     const p = this.pos;
     if (p + 8 > this.end) throw this.endOfData("Double", 8);
     this.pos = p + 8;
-    return this.view.getFloat64(p);
+    const view = this.wideView(1);
+    if (view !== undefined) return view.getFloat64(p);
+    copy8(this.data, p);
+    return scratchView.getFloat64(0);
   }
 
   /**
@@ -273,7 +349,7 @@ export class DarkRiftReader {
   readBooleans(): boolean[] {
     const at = this.pos;
     if (at + 4 > this.end) throw this.endOfData("Boolean count", 4);
-    const n = this.view.getInt32(at);
+    const n = i32At(this.data, at);
     if (n < 0) throw new DarkRiftDecodeError("NEGATIVE_COUNT", `Boolean count ${n} is negative`, at);
     const size = Math.ceil(n / 8);
     if (size > this.end - at - 4) {
@@ -317,10 +393,10 @@ export class DarkRiftReader {
   /** Reads an int16 array. */
   readInt16s(): number[] {
     const n = this.readCount("Int16", 2);
-    const view = this.view;
+    const b = this.data;
     let p = this.pos;
     const out = new Array<number>(n);
-    for (let i = 0; i < n; i++, p += 2) out[i] = view.getInt16(p);
+    for (let i = 0; i < n; i++, p += 2) out[i] = i16At(b, p);
     this.pos = p;
     return out;
   }
@@ -328,10 +404,10 @@ export class DarkRiftReader {
   /** Reads a uint16 array. */
   readUInt16s(): number[] {
     const n = this.readCount("UInt16", 2);
-    const view = this.view;
+    const b = this.data;
     let p = this.pos;
     const out = new Array<number>(n);
-    for (let i = 0; i < n; i++, p += 2) out[i] = view.getUint16(p);
+    for (let i = 0; i < n; i++, p += 2) out[i] = u16At(b, p);
     this.pos = p;
     return out;
   }
@@ -339,10 +415,10 @@ export class DarkRiftReader {
   /** Reads an int32 array. */
   readInt32s(): number[] {
     const n = this.readCount("Int32", 4);
-    const view = this.view;
+    const b = this.data;
     let p = this.pos;
     const out = new Array<number>(n);
-    for (let i = 0; i < n; i++, p += 4) out[i] = view.getInt32(p);
+    for (let i = 0; i < n; i++, p += 4) out[i] = i32At(b, p);
     this.pos = p;
     return out;
   }
@@ -350,10 +426,10 @@ export class DarkRiftReader {
   /** Reads a uint32 array. */
   readUInt32s(): number[] {
     const n = this.readCount("UInt32", 4);
-    const view = this.view;
+    const b = this.data;
     let p = this.pos;
     const out = new Array<number>(n);
-    for (let i = 0; i < n; i++, p += 4) out[i] = view.getUint32(p);
+    for (let i = 0; i < n; i++, p += 4) out[i] = i32At(b, p) >>> 0;
     this.pos = p;
     return out;
   }
@@ -361,10 +437,18 @@ export class DarkRiftReader {
   /** Reads an int64 array as `bigint`s. */
   readInt64s(): bigint[] {
     const n = this.readCount("Int64", 8);
-    const view = this.view;
     let p = this.pos;
     const out = new Array<bigint>(n);
-    for (let i = 0; i < n; i++, p += 8) out[i] = view.getBigInt64(p);
+    const view = this.wideView(n);
+    if (view !== undefined) {
+      for (let i = 0; i < n; i++, p += 8) out[i] = view.getBigInt64(p);
+    } else {
+      const b = this.data;
+      for (let i = 0; i < n; i++, p += 8) {
+        copy8(b, p);
+        out[i] = scratchView.getBigInt64(0);
+      }
+    }
     this.pos = p;
     return out;
   }
@@ -372,10 +456,18 @@ export class DarkRiftReader {
   /** Reads a uint64 array as `bigint`s. */
   readUInt64s(): bigint[] {
     const n = this.readCount("UInt64", 8);
-    const view = this.view;
     let p = this.pos;
     const out = new Array<bigint>(n);
-    for (let i = 0; i < n; i++, p += 8) out[i] = view.getBigUint64(p);
+    const view = this.wideView(n);
+    if (view !== undefined) {
+      for (let i = 0; i < n; i++, p += 8) out[i] = view.getBigUint64(p);
+    } else {
+      const b = this.data;
+      for (let i = 0; i < n; i++, p += 8) {
+        copy8(b, p);
+        out[i] = scratchView.getBigUint64(0);
+      }
+    }
     this.pos = p;
     return out;
   }
@@ -383,10 +475,18 @@ export class DarkRiftReader {
   /** Reads a float array. */
   readSingles(): number[] {
     const n = this.readCount("Single", 4);
-    const view = this.view;
     let p = this.pos;
     const out = new Array<number>(n);
-    for (let i = 0; i < n; i++, p += 4) out[i] = view.getFloat32(p);
+    const view = this.wideView(n);
+    if (view !== undefined) {
+      for (let i = 0; i < n; i++, p += 4) out[i] = view.getFloat32(p);
+    } else {
+      const b = this.data;
+      for (let i = 0; i < n; i++, p += 4) {
+        copy4(b, p);
+        out[i] = scratchView.getFloat32(0);
+      }
+    }
     this.pos = p;
     return out;
   }
@@ -394,10 +494,18 @@ export class DarkRiftReader {
   /** Reads a double array. */
   readDoubles(): number[] {
     const n = this.readCount("Double", 8);
-    const view = this.view;
     let p = this.pos;
     const out = new Array<number>(n);
-    for (let i = 0; i < n; i++, p += 8) out[i] = view.getFloat64(p);
+    const view = this.wideView(n);
+    if (view !== undefined) {
+      for (let i = 0; i < n; i++, p += 8) out[i] = view.getFloat64(p);
+    } else {
+      const b = this.data;
+      for (let i = 0; i < n; i++, p += 8) {
+        copy8(b, p);
+        out[i] = scratchView.getFloat64(0);
+      }
+    }
     this.pos = p;
     return out;
   }
@@ -456,7 +564,7 @@ export class DarkRiftReader {
   readSerializables<T extends DarkRiftSerializable>(Ctor: DarkRiftSerializableConstructor<T>): T[] {
     const at = this.pos;
     if (at + 4 > this.end) throw this.endOfData("Serializable count", 4);
-    const n = this.view.getInt32(at);
+    const n = i32At(this.data, at);
     if (n < 0) throw new DarkRiftDecodeError("NEGATIVE_COUNT", `Serializable count ${n} is negative`, at);
     if (n > MAX_UNBACKED_SERIALIZABLES && n > this.end - at - 4) {
       throw new DarkRiftDecodeError("COUNT_EXCEEDS_DATA", `Serializable count ${n} exceeds the ${this.end - at - 4} byte(s) remaining`, at);

@@ -10,9 +10,16 @@ describe("DarkRiftMessage", () => {
   });
 
   it("validates tag, flags and ping code", () => {
-    for (const tag of [-1, 65536, 1.5, NaN]) expect(() => new DarkRiftMessage(tag)).toThrow(DarkRiftEncodeError);
-    expect(() => new DarkRiftMessage(1, undefined, { flags: 256 })).toThrow(DarkRiftEncodeError);
+    for (const tag of [-1, 65536, 1.5, NaN, Infinity, 2 ** 32 + 1, "1", null, undefined, 1n]) {
+      expect(() => new DarkRiftMessage(tag as number)).toThrow(DarkRiftEncodeError);
+    }
+    for (const flags of [256, -1, 0.5, "1", 1n]) {
+      expect(() => new DarkRiftMessage(1, undefined, { flags: flags as number })).toThrow(DarkRiftEncodeError);
+    }
     expect(() => new DarkRiftMessage(1, undefined, { flags: 0x40, pingCode: 65536 })).toThrow(DarkRiftEncodeError);
+    expect(() => new DarkRiftMessage(1, undefined, { flags: 0x40, pingCode: 2.5 })).toThrow(DarkRiftEncodeError);
+    expect(new DarkRiftMessage(1, undefined, { flags: 0x60, pingCode: 65535 }).pingCode).toBe(65535);
+    expect(new DarkRiftMessage(1, undefined, {}).flags).toBe(0);
     expect(() => new DarkRiftMessage(1, undefined, { pingCode: 5 })).toThrow(/Ping flag/);
     expect(() => new DarkRiftMessage(1, "x" as unknown as Uint8Array)).toThrow(DarkRiftEncodeError);
   });

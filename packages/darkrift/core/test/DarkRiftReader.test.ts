@@ -189,6 +189,67 @@ describe("DarkRiftReader values", () => {
     expect(r.position).toBe(0);
   });
 
+  it("reads numbers the same from the bytes, the scratch or a DataView, at any array length and offset", () => {
+    // Short arrays and single values are read without a DataView, long float / 64-bit arrays with one:
+    // both sides of every threshold, from an odd byteOffset, must agree with DataView's own reading.
+    const ints = [0, 1, -1, 0x7fffffff, -0x80000000, 0x12345678, -0x789abcdf];
+    const doubles = [0, -0, 1.5, -2.25, Number.MAX_VALUE, Number.MIN_VALUE, Infinity, -Infinity, NaN, Math.PI];
+    const int64s = [0n, -1n, 2n ** 63n - 1n, -(2n ** 63n), 0x0123456789abcdefn, -0x0123456789abcdefn];
+    for (const n of [0, 1, 7, 8, 9, 40]) {
+      const w = new DarkRiftWriter();
+      const pick = <T>(xs: T[]): T[] => Array.from({ length: n }, (_, i) => xs[i % xs.length]!);
+      w.writeInt16s(pick(ints).map((v) => (v << 16) >> 16));
+      w.writeUInt16s(pick(ints).map((v) => v & 0xffff));
+      w.writeInt32s(pick(ints));
+      w.writeUInt32s(pick(ints).map((v) => v >>> 0));
+      w.writeInt64s(pick(int64s));
+      w.writeUInt64s(pick(int64s).map((v) => BigInt.asUintN(64, v)));
+      w.writeSingles(pick(doubles));
+      w.writeDoubles(pick(doubles));
+      w.writeInt16(-2);
+      w.writeUInt16(65535);
+      w.writeInt32(-3);
+      w.writeUInt32(0xfffffffe);
+      w.writeInt64(-(2n ** 63n));
+      w.writeUInt64(2n ** 64n - 1n);
+      w.writeSingle(-1.5);
+      w.writeDouble(-0);
+      const backing = new Uint8Array(w.length + 3);
+      backing.set(w.toBytes(), 3);
+      const r = new DarkRiftReader(backing.subarray(3));
+      expect(r.readInt16s()).toEqual(pick(ints).map((v) => (v << 16) >> 16));
+      expect(r.readUInt16s()).toEqual(pick(ints).map((v) => v & 0xffff));
+      expect(r.readInt32s()).toEqual(pick(ints));
+      expect(r.readUInt32s()).toEqual(pick(ints).map((v) => v >>> 0));
+      expect(r.readInt64s()).toEqual(pick(int64s));
+      expect(r.readUInt64s()).toEqual(pick(int64s).map((v) => BigInt.asUintN(64, v)));
+      expect(r.readSingles()).toEqual(pick(doubles).map(Math.fround));
+      expect(r.readDoubles()).toEqual(pick(doubles));
+      expect([r.readInt16(), r.readUInt16(), r.readInt32(), r.readUInt32()]).toEqual([-2, 65535, -3, 0xfffffffe]);
+      expect([r.readInt64(), r.readUInt64()]).toEqual([-(2n ** 63n), 2n ** 64n - 1n]);
+      expect([r.readSingle(), Object.is(r.readDouble(), -0)]).toEqual([-1.5, true]);
+      expect(r.remaining).toBe(0);
+    }
+  });
+
+  it("reads many single float / 64-bit values the same before and after it makes its DataView", () => {
+    const w = new DarkRiftWriter();
+    for (let i = 0; i < 40; i++) {
+      w.writeDouble(i / 3);
+      w.writeInt64(-(2n ** 62n) + BigInt(i));
+    }
+    const r = new DarkRiftReader(w.toBytes());
+    for (let i = 0; i < 40; i++) expect([r.readDouble(), r.readInt64()]).toEqual([i / 3, -(2n ** 62n) + BigInt(i)]);
+  });
+
+  it("makes its DataView on first use, once, over exactly its bytes", () => {
+    const backing = unhex("ee0000002aff");
+    const r = new DarkRiftReader(backing.subarray(1, 5));
+    const dv = r.dataView;
+    expect(r.dataView).toBe(dv);
+    expect([dv.byteOffset, dv.byteLength, dv.getInt32(0)]).toEqual([1, 4, 42]);
+  });
+
   it("take() bounds-checks space for code generators; bytes/dataView are the reader's bytes", () => {
     const backing = unhex("ee0000002a01");
     const r = new DarkRiftReader(backing.subarray(1));

@@ -75,6 +75,24 @@ describe("DarkRiftWriter range checks", () => {
     expect(w.length).toBe(0);
   });
 
+  it("refuses an array that grows while it is written (an accessor element), writing nothing", () => {
+    const writes: [string, (w: DarkRiftWriter, a: unknown[]) => void, unknown][] = [
+      ["Int32", (w, a) => w.writeInt32s(a as number[]), 1],
+      ["Double", (w, a) => w.writeDoubles(a as number[]), 1.5],
+      ["Int64", (w, a) => w.writeInt64s(a as bigint[]), 1n],
+      ["Boolean", (w, a) => w.writeBooleans(a as boolean[]), true],
+    ];
+    for (const [type, write, value] of writes) {
+      const a = [value, value, value];
+      Object.defineProperty(a, 1, { get: () => (a.push(value), value), enumerable: true, configurable: true });
+      const w = new DarkRiftWriter();
+      w.writeByte(7);
+      const e = expectEncodeError(() => write(w, a), "BAD_VALUE");
+      expect(e.message).toBe(`the ${type} array changed length while being written`);
+      expect(w.toBytes()).toEqual(new Uint8Array([7]));
+    }
+  });
+
   it("leaves the writer unchanged when a string array or a serializable fails halfway", () => {
     const w = new DarkRiftWriter();
     w.writeByte(1);

@@ -72,25 +72,27 @@ interface PingWaiter {
  * `handleTcpData` / `handleDatagram`.
  */
 export abstract class BichannelConnection implements AsyncIterable<ReceivedMessage> {
+  // Fields the constructor assigns are `declare`d (no class-field definition to undefined first), so
+  // V8 tracks their types and the per-message paths do not re-check them.
   /** Round-trip times measured from pings this side sent and the acknowledgements it received. */
-  readonly roundTripTime: RoundTripTimeHelper;
+  declare readonly roundTripTime: RoundTripTimeHelper;
 
-  protected readonly batcher: FrameBatcher;
-  protected readonly decoder: FrameDecoder;
+  protected declare readonly batcher: FrameBatcher;
+  protected declare readonly decoder: FrameDecoder;
   private readonly queue = new MessageQueue<ReceivedMessage>();
-  private readonly highWaterMark: number;
-  private readonly maxQueuedBytes: number;
-  private readonly receiveHighWaterMark: number;
-  private readonly autoAcknowledgePings: boolean;
+  private declare readonly highWaterMark: number;
+  private declare readonly maxQueuedBytes: number;
+  private declare readonly receiveHighWaterMark: number;
+  private declare readonly autoAcknowledgePings: boolean;
   private paused = false;
   private dropped = 0;
   /** The socket's buffered bytes as of the last write or drain (reading the stream getter per send is costly). */
   private socketBuffered = 0;
   private closeReason: ConnectionClosedError | undefined;
-  private readonly closedPromise: Promise<ConnectionClosedError>;
-  private resolveClosed!: (reason: ConnectionClosedError) => void;
-  private readonly transportClosedPromise: Promise<void>;
-  private resolveTransportClosed!: () => void;
+  private declare readonly closedPromise: Promise<ConnectionClosedError>;
+  private declare resolveClosed: (reason: ConnectionClosedError) => void;
+  private declare readonly transportClosedPromise: Promise<void>;
+  private declare resolveTransportClosed: () => void;
   private closeListeners: ((reason: ConnectionClosedError) => void)[] = [];
   private messageListeners: ((message: ReceivedMessage) => void)[] = [];
   private drainWaiters: { resolve: () => void; reject: (e: unknown) => void }[] = [];

@@ -38,13 +38,14 @@ function carve(bytes: Uint8Array): Uint8Array {
  * bytes it receives (small batches are copied into a shared slab, large ones hand over the buffer).
  */
 export class FrameBatcher {
-  private buf: Uint8Array;
+  // `declare`: assigned once in the constructor, so V8 tracks the fields' types (no define-then-assign).
+  private declare buf: Uint8Array;
   private len = 0;
   private scheduled = false;
-  private readonly sink: (bytes: Uint8Array) => void;
-  private readonly schedule: (flush: () => void) => void;
-  private readonly initialCapacity: number;
-  private readonly flushThreshold: number;
+  private declare readonly sink: (bytes: Uint8Array) => void;
+  private declare readonly schedule: (flush: () => void) => void;
+  private declare readonly initialCapacity: number;
+  private declare readonly flushThreshold: number;
   private readonly flushBound = (): void => {
     this.scheduled = false;
     this.flush();

@@ -1,6 +1,6 @@
 import { FrameError } from "./FrameError.js";
 import { decodeMessageBody } from "./MessageBody.js";
-import { receivedMessage, type ReceivedMessage } from "./ReceivedMessage.js";
+import { Received, type ReceivedMessage } from "./ReceivedMessage.js";
 import { StrikeWeight } from "./StrikeWeight.js";
 
 /** Options of {@link FrameDecoder}. */
@@ -31,8 +31,9 @@ const EMPTY: ReceivedMessage[] = [];
  * - After a thrown error the decoder is failed: further pushes throw `DECODER_FAILED`.
  */
 export class FrameDecoder {
-  private readonly maxBodyLength: number;
-  private readonly onStrike: ((error: FrameError) => void) | undefined;
+  // `declare`: assigned once in the constructor, so V8 tracks the fields' types (no define-then-assign).
+  private declare readonly maxBodyLength: number;
+  private declare readonly onStrike: ((error: FrameError) => void) | undefined;
   /** Partial length prefix. */
   private readonly header = new Uint8Array(4);
   private headerFill = 0;
@@ -84,6 +85,9 @@ export class FrameDecoder {
     if (len === 0) return EMPTY;
     // A plain Uint8Array view: subarray() on Node's buffer subclass is several times slower than on a plain view.
     if (chunk.constructor !== Uint8Array) chunk = new Uint8Array(chunk.buffer, chunk.byteOffset, len);
+    // Read once per chunk: the `buffer` getter costs more than the payload view made from it.
+    const ab = chunk.buffer;
+    const base = chunk.byteOffset;
     let out: ReceivedMessage[] = EMPTY;
     let pos = 0;
     try {
@@ -139,11 +143,11 @@ export class FrameDecoder {
           if (bodyLength >= header) {
             const tag = (chunk[pos + 1]! << 8) | chunk[pos + 2]!;
             const code = header === 5 ? (chunk[pos + 3]! << 8) | chunk[pos + 4]! : 0;
-            const payload = new Uint8Array(chunk.buffer, chunk.byteOffset + pos + header, bodyLength - header);
+            const payload = new Uint8Array(ab, base + pos + header, bodyLength - header);
             pos += bodyLength;
             this.bodyLength = -1;
             if (out === EMPTY) out = [];
-            out.push(receivedMessage(tag, payload, flags, code, true));
+            out.push(new Received(tag, payload, flags, code, true));
             continue;
           }
           body = chunk.subarray(pos, pos + bodyLength);

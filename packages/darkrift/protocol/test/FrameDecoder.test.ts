@@ -1,7 +1,7 @@
-import { DarkRiftMessage } from "@darkrift/core";
+import { DarkRiftEncodeError, DarkRiftMessage } from "@darkrift/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { encodeTcpFrame, FrameDecoder, FrameError, StrikeWeight, type ReceivedMessage } from "../src/index.js";
+import { encodeTcpFrame, FrameDecoder, FrameError, receivedMessage, StrikeWeight, type ReceivedMessage } from "../src/index.js";
 import { hex, unhex } from "./helpers.js";
 
 const arbMessage = fc
@@ -103,6 +103,31 @@ describe("FrameDecoder", () => {
         expect(d.bufferedBytes).toBe(at - sum);
       }),
     );
+  });
+
+  it("decodes to DarkRiftMessage instances of one shape with a channel flag, whole or split", () => {
+    const ping = DarkRiftMessage.ping(3, new Uint8Array([1]), 0xbeef);
+    const frames = concat([encodeTcpFrame(new DarkRiftMessage(1, new Uint8Array([7]))), encodeTcpFrame(ping)]);
+    for (const chunks of [[frames], split(frames, [5, 9, 14])]) {
+      const decoder = new FrameDecoder();
+      const [a, b] = chunks.flatMap((c) => decoder.push(c));
+      for (const m of [a!, b!]) {
+        expect(m).toBeInstanceOf(DarkRiftMessage);
+        expect(m.reliable).toBe(true);
+        expect(Object.keys(m)).toEqual(["tag", "payload", "flags", "pingCode", "reliable"]);
+      }
+      expect([a!.tag, a!.isPing, b!.isPing, b!.pingCode, b!.makePingAcknowledgement().pingCode]).toEqual([1, false, true, 0xbeef, 0xbeef]);
+      expect(String(b)).toBe("DarkRiftMessage(ping tag=3 code=48879 1 bytes)");
+    }
+  });
+
+  it("receivedMessage checks its values like the DarkRiftMessage constructor", () => {
+    expect(receivedMessage(7, new Uint8Array(1), 0x40, 9, false)).toMatchObject({ tag: 7, flags: 0x40, pingCode: 9, reliable: false });
+    expect(receivedMessage(7, new Uint8Array(0), 0, 0, true)).toBeInstanceOf(DarkRiftMessage);
+    expect(() => receivedMessage(65536, new Uint8Array(0), 0, 0, true)).toThrow(DarkRiftEncodeError);
+    expect(() => receivedMessage(1, new Uint8Array(0), 256, 0, true)).toThrow(DarkRiftEncodeError);
+    expect(() => receivedMessage(1, new Uint8Array(0), 0, 5, true)).toThrow(DarkRiftEncodeError);
+    expect(() => receivedMessage(1, "x" as unknown as Uint8Array, 0, 0, true)).toThrow(DarkRiftEncodeError);
   });
 
   it("gives zero-copy payload views when a frame is inside one chunk", () => {
