@@ -11,7 +11,9 @@ export type MessageDefinitionErrorCode =
   | "NOT_DECORATED"
   | "UNKNOWN_FIELD"
   | "DUPLICATE_TAG"
-  | "DUPLICATE_HANDLER";
+  | "DUPLICATE_HANDLER"
+  /** The decorators were compiled as standard (TC39) decorators: `experimentalDecorators` is off. */
+  | "NEEDS_EXPERIMENTAL_DECORATORS";
 
 /**
  * A typed message class, container or dispatcher is used wrongly (bad decorator arguments, a tag

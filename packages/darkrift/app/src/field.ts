@@ -1,5 +1,6 @@
 import { MessageDefinitionError } from "./errors.js";
 import { resolveWireType, type FieldOptions, type FieldType } from "./FieldType.js";
+import { assertLegacyDecorator } from "./legacyDecorators.js";
 import { addOwnField } from "./metadata.js";
 
 /** Names a field may not take: they are members of `TypedMessage` or of every object. */
@@ -40,6 +41,7 @@ export function field(type: FieldType, options: FieldOptions = {}): (target: obj
     throw new MessageDefinitionError("BAD_FIELD_TYPE", `unknown encoding "${String(options.encoding)}"`);
   }
   return (target, key) => {
+    assertLegacyDecorator(`@field(${label})`, key);
     if (typeof key !== "string") throw new MessageDefinitionError("BAD_FIELD", "a wire field needs a string name, not a symbol");
     if (typeof target === "function") throw new MessageDefinitionError("BAD_FIELD", `static member ${key} cannot be a wire field`);
     if (RESERVED.has(key)) throw new MessageDefinitionError("BAD_FIELD", `"${key}" is reserved and cannot be a wire field`);

@@ -1,5 +1,6 @@
 import type { DarkRiftEncoding, DarkRiftSerializable, DarkRiftSerializableConstructor } from "@darkrift/core";
 import { MessageDefinitionError } from "./errors.js";
+import { assertLegacyDecorator } from "./legacyDecorators.js";
 import { planOf } from "./MessagePlan.js";
 import { setClassEncoding, setOwnTag } from "./metadata.js";
 import { initialisingClasses, TypedMessage } from "./TypedMessage.js";
@@ -64,7 +65,8 @@ function prepare<C extends Function>(target: C, options: MessageClassOptions): C
  */
 export function message(tag: number, options: MessageClassOptions = {}): <C extends MessageClass>(target: C) => C {
   if (!Number.isInteger(tag) || tag < 0 || tag > 0xffff) throw new MessageDefinitionError("BAD_TAG", `tag ${tag} is not an integer in 0..65535`);
-  return <C extends MessageClass>(target: C): C => {
+  return <C extends MessageClass>(target: C, ...rest: unknown[]): C => {
+    assertLegacyDecorator(`@message(${tag})`, rest[0]);
     const cls = prepare(target, options);
     setOwnTag(cls, tag);
     return cls;
@@ -76,5 +78,8 @@ export function message(tag: number, options: MessageClassOptions = {}): <C exte
  * field values, and optionally sets its string encoding.
  */
 export function serializable(options: MessageClassOptions = {}): <C extends MessageClass>(target: C) => C {
-  return <C extends MessageClass>(target: C): C => prepare(target, options);
+  return <C extends MessageClass>(target: C, ...rest: unknown[]): C => {
+    assertLegacyDecorator("@serializable()", rest[0]);
+    return prepare(target, options);
+  };
 }

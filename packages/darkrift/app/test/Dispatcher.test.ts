@@ -1,16 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DarkRiftMessage } from "@darkrift/core";
 import { dispatchAll, Dispatcher, field, message, MessageContainer, MessageDefinitionError, TypedMessage, TypedMessageError } from "../src/index.js";
-
-@message(1)
-class ChooseMessage extends TypedMessage {
-  @field("int32[]") items: number[] = [];
-}
-
-@message(2)
-class ChosenMessage extends TypedMessage {
-  @field("int32") value = 0;
-}
+import { ChooseMessage, ChosenMessage } from "./messages.js";
 
 /** A stand-in for a client or server connection: what the next issue passes as the context. */
 interface FakeConnection {

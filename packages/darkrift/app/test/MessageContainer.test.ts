@@ -1,17 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { DarkRiftDecodeError, DarkRiftMessage, DarkRiftReader, DarkRiftWriter, type DarkRiftSerializable } from "@darkrift/core";
 import { field, message, MessageContainer, MessageDefinitionError, TypedMessage, TypedMessageError, UnknownTagError } from "../src/index.js";
-import { unhex } from "./helpers.js";
-
-@message(1)
-class ChooseMessage extends TypedMessage {
-  @field("int32[]") items: number[] = [];
-}
-
-@message(2)
-class ChosenMessage extends TypedMessage {
-  @field("int32") value = 0;
-}
+import { ChooseMessage, ChosenMessage } from "./messages.js";
+import { unhex } from "@darkrift/testkit";
 
 /** A hand-written serializable bound to a tag. */
 @message(3)

@@ -10,8 +10,9 @@ import {
   type DarkRiftSerializable,
 } from "@darkrift/core";
 import { field, message, MessageDefinitionError, serializable, tagOf, TypedMessage, TypedMessageError } from "../src/index.js";
+import { ChooseMessage, ChosenMessage } from "./messages.js";
 import { planOf, setCodegenEnabled } from "../src/MessagePlan.js";
-import { hex, unhex } from "./helpers.js";
+import { hex, unhex } from "@darkrift/testkit";
 
 const vectors = JSON.parse(readFileSync(new URL("./fixtures/csharp_writer_and_messages.json", import.meta.url), "utf8")) as {
   writer: { name: string; hex: string }[];
@@ -21,16 +22,6 @@ const writerHex = (name: string): string => vectors.writer.find((v) => v.name ==
 const bodyHex = (name: string): string => vectors.messages.find((v) => v.name === name)!.udp_datagram_hex;
 
 // ------------------------------------------------------------------ classes under test
-
-@message(1)
-class ChooseMessage extends TypedMessage {
-  @field("int32[]") items: number[] = [];
-}
-
-@message(2)
-class ChosenMessage extends TypedMessage {
-  @field("int32") value = 0;
-}
 
 @message(7)
 class Sequence extends TypedMessage {

@@ -79,7 +79,11 @@ export class DarkRiftClient extends BichannelConnection {
       this.maybeTransportClosed();
     });
     init.udp.on("message", (msg: Uint8Array) => this.handleDatagram(msg));
-    init.udp.on("error", (e) => this.shutdown(new ConnectionClosedError("SOCKET_ERROR", `UDP error: ${e.message}`, { cause: e }), false));
+    init.udp.on("error", (e) => {
+      const at = `${this.remoteUdpEndPoint.address}:${this.remoteUdpEndPoint.port}`;
+      const why = (e as NodeJS.ErrnoException).code === "ECONNREFUSED" ? ` (nothing listens on UDP ${at} any more)` : "";
+      this.shutdown(new ConnectionClosedError("SOCKET_ERROR", `UDP error with the server's UDP ${at}: ${e.message}${why}`, { cause: e }), false);
+    });
     init.udp.on("close", () => {
       this.udpDone = true;
       this.maybeTransportClosed();

@@ -1,5 +1,7 @@
 export { connect, type ClientOptions } from "./connect.js";
 export { DarkRiftClient, type EndPoint } from "./DarkRiftClient.js";
+export { clientLogger } from "./clientLogger.js";
+export { consoleLogger, silentLogger, type DarkRiftLogger } from "@darkrift/core";
 export {
   ConnectionClosedError,
   HandshakeError,

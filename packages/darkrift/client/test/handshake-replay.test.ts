@@ -1,7 +1,9 @@
 import { DarkRiftMessage, DarkRiftWriter } from "@darkrift/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { connect, ConnectionClosedError, HandshakeError, TimeoutError, type DarkRiftClient } from "../src/index.js";
-import { ByteStream, fixture, hex, RawServer, unhex, write } from "./raw.js";
+import { ByteStream, fixtureLoader, hex, RawServer, unhex, write } from "@darkrift/testkit";
+
+const fixture = fixtureLoader(new URL("./fixtures/", import.meta.url));
 
 interface Event {
   dir: "s->c" | "c->s";
@@ -106,8 +108,7 @@ describe("client handshake against scripted servers replaying C# bytes", () => {
   it("measures round-trip time from the replayed ping acknowledgement", async () => {
     const raw = await rawServer();
     const connecting = connect("127.0.0.1", raw.tcpPort, raw.udpPort);
-    const tcp = new ByteStream(await raw.accept());
-    await write(tcp.socket, unhex("010123456789abcdef"));
+    const tcp = await raw.acceptWithHello();
     const { rinfo } = await raw.inbox.next();
     await raw.sendUdp(unhex("0123456789abcdef00000000"), rinfo);
     await write(tcp.socket, unhex("000000058000000000"));
@@ -167,8 +168,7 @@ describe("client handshake against scripted servers replaying C# bytes", () => {
   it("does not surface command messages and answers pings when autoAcknowledgePings is on", async () => {
     const raw = await rawServer();
     const connecting = connect("127.0.0.1", raw.tcpPort, raw.udpPort, { autoAcknowledgePings: true });
-    const tcp = new ByteStream(await raw.accept());
-    await write(tcp.socket, unhex("010123456789abcdef"));
+    const tcp = await raw.acceptWithHello();
     const { rinfo } = await raw.inbox.next();
     await raw.sendUdp(unhex("0123456789abcdef00000000"), rinfo);
     await write(tcp.socket, unhex("000000058000000000"));
@@ -225,8 +225,7 @@ describe("client handshake failures", () => {
   it("times out waiting for the UDP ack (hello sent once, no retry)", async () => {
     const raw = await rawServer();
     const connecting = expectFailure(connect("127.0.0.1", raw.tcpPort, raw.udpPort, fast));
-    const tcp = new ByteStream(await raw.accept());
-    await write(tcp.socket, unhex("010123456789abcdef"));
+    const tcp = await raw.acceptWithHello();
     const e = await connecting;
     expect((e as TimeoutError).phase).toBe("ack");
     expect(raw.inbox.count).toBe(1);
@@ -236,8 +235,7 @@ describe("client handshake failures", () => {
   it("fails on an ack that does not match the token", async () => {
     const raw = await rawServer();
     const connecting = expectFailure(connect("127.0.0.1", raw.tcpPort, raw.udpPort, fast));
-    const tcp = new ByteStream(await raw.accept());
-    await write(tcp.socket, unhex("010123456789abcdef"));
+    const tcp = await raw.acceptWithHello();
     const { rinfo } = await raw.inbox.next();
     await raw.sendUdp(unhex("0123456789abcdee00000000"), rinfo);
     const e = await connecting;
@@ -248,8 +246,7 @@ describe("client handshake failures", () => {
   it("fails on an empty (darkriftpy-style) ack only by timing out: empty datagrams are ignored", async () => {
     const raw = await rawServer();
     const connecting = expectFailure(connect("127.0.0.1", raw.tcpPort, raw.udpPort, fast));
-    const tcp = new ByteStream(await raw.accept());
-    await write(tcp.socket, unhex("010123456789abcdef"));
+    const tcp = await raw.acceptWithHello();
     const { rinfo } = await raw.inbox.next();
     await raw.sendUdp(new Uint8Array(0), rinfo);
     const e = await connecting;
@@ -260,8 +257,7 @@ describe("client handshake failures", () => {
   it("times out waiting for Configure", async () => {
     const raw = await rawServer();
     const connecting = expectFailure(connect("127.0.0.1", raw.tcpPort, raw.udpPort, fast));
-    const tcp = new ByteStream(await raw.accept());
-    await write(tcp.socket, unhex("010123456789abcdef"));
+    const tcp = await raw.acceptWithHello();
     const { rinfo } = await raw.inbox.next();
     await raw.sendUdp(unhex("0123456789abcdef00000000"), rinfo);
     const e = await connecting;
@@ -283,12 +279,10 @@ describe("client handshake failures", () => {
   it("fails when the server closes before Configure", async () => {
     const raw = await rawServer();
     const connecting = expectFailure(connect("127.0.0.1", raw.tcpPort, raw.udpPort, fast));
-    const s = await raw.accept();
-    new ByteStream(s);
-    await write(s, unhex("010123456789abcdef"));
+    const tcp = await raw.acceptWithHello();
     const { rinfo } = await raw.inbox.next();
     await raw.sendUdp(unhex("0123456789abcdef00000000"), rinfo);
-    s.end();
+    tcp.socket.end();
     const e = await connecting;
     expect(e).toBeInstanceOf(HandshakeError);
     expect((e as HandshakeError).code).toBe("CLOSED_DURING_HANDSHAKE");
@@ -309,8 +303,7 @@ describe("connected client", () => {
   async function connected(options = {}): Promise<{ client: DarkRiftClient; tcp: ByteStream; raw: RawServer; rinfo: { address: string; port: number } }> {
     const raw = await rawServer();
     const connecting = connect("127.0.0.1", raw.tcpPort, raw.udpPort, options);
-    const tcp = new ByteStream(await raw.accept());
-    await write(tcp.socket, unhex("010123456789abcdef"));
+    const tcp = await raw.acceptWithHello();
     const { rinfo } = await raw.inbox.next();
     await raw.sendUdp(unhex("0123456789abcdef00000000"), rinfo);
     await write(tcp.socket, unhex("000000058000000000"));

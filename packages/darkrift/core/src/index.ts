@@ -11,3 +11,12 @@ export {
   type DarkRiftDecodeErrorCode,
   type DarkRiftEncodeErrorCode,
 } from "./DarkRiftError.js";
+export {
+  createDebugLogger,
+  enableDebug,
+  isDebugEnabled,
+  setDebugSink,
+  type DebugLogger,
+  type DebugSink,
+} from "./DebugLogger.js";
+export { defaultLogger, consoleLogger, silentLogger, type DarkRiftLogger } from "./Logger.js";

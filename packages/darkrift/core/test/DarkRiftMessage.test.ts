@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DarkRiftEncodeError, DarkRiftError, DarkRiftMessage, DarkRiftWriter, MessageFlags } from "../src/index.js";
-import { hex } from "./helpers.js";
+import { hex } from "@darkrift/testkit";
 
 describe("DarkRiftMessage", () => {
   it("holds a tag and a payload; a plain message is neither ping nor command", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DarkRiftDecodeError, DarkRiftError, DarkRiftReader, DarkRiftWriter, type DarkRiftSerializable } from "../src/index.js";
-import { unhex } from "./helpers.js";
+import { unhex } from "@darkrift/testkit";
 
 function expectDecodeError(f: () => unknown, code: string, offset?: number): DarkRiftDecodeError {
   try {

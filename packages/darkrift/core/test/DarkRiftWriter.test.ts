@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DarkRiftEncodeError, DarkRiftError, DarkRiftReader, DarkRiftWriter, type DarkRiftSerializable } from "../src/index.js";
-import { hex } from "./helpers.js";
+import { hex } from "@darkrift/testkit";
 
 const written = (f: (w: DarkRiftWriter) => void, options?: ConstructorParameters<typeof DarkRiftWriter>[0]): string => {
   const w = new DarkRiftWriter(options);

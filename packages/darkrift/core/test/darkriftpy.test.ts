@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { DarkRiftReader, DarkRiftWriter } from "../src/index.js";
-import { hex, unhex } from "./helpers.js";
+import { hex, unhex } from "@darkrift/testkit";
 
 interface PyVector {
   name: string;

@@ -8,7 +8,7 @@ import {
   MessageFlags,
   type DarkRiftSerializable,
 } from "../src/index.js";
-import { hex, unhex } from "./helpers.js";
+import { hex, unhex } from "@darkrift/testkit";
 
 interface WriterVector {
   name: string;

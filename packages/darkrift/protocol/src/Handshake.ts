@@ -60,20 +60,64 @@ export function encodeTcpHello(version: ProtocolVersion, token: Uint8Array): Uin
   return out;
 }
 
+/** Version bytes above this are not taken for a future DarkRift protocol but for another protocol. */
+const MAX_PLAUSIBLE_VERSION = 8;
+
+/** `0x48 ('H')`, or `0x16` for a byte that is not printable ASCII. */
+export function describeByte(byte: number): string {
+  const h = `0x${byte.toString(16).padStart(2, "0")}`;
+  return byte >= 0x20 && byte < 0x7f ? `${h} ('${String.fromCharCode(byte)}')` : h;
+}
+
+/** The likely cause of a non-DarkRift first byte. */
+function likelyPeer(byte: number): string {
+  if (byte === 0x48) return "is this an HTTP/WebSocket port rather than a DarkRift server?";
+  if (byte === 0x16 || byte === 0x15) return "this looks like TLS: is this an HTTPS/WSS/TLS port rather than a DarkRift server?";
+  if (byte === 0x53) return "is this an SSH (or other text protocol) port rather than a DarkRift server?";
+  if (byte >= 0x20 && byte < 0x7f) return "the server speaks a text protocol (a banner such as SMTP's or FTP's '220 …'?), not DarkRift: check the host and port";
+  return "is this a DarkRift server? check the host and port";
+}
+
+/** Printable ASCII of the bytes, other bytes as `.`: what a text banner said. */
+function preview(bytes: Uint8Array): string {
+  let s = "";
+  for (const b of bytes) s += b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : ".";
+  return s;
+}
+
+/**
+ * Checks the first bytes a server sent (at least one) as the start of a TCP hello, so a client
+ * fails at once on a server that is not DarkRift. Returns the {@link HandshakeError} to raise
+ * (`UNSUPPORTED_VERSION` for a plausible newer version byte, 2 to 8; `NOT_DARKRIFT` otherwise),
+ * or `undefined` when the version byte is 0 or 1.
+ */
+export function helloPrefixError(bytes: Uint8Array): HandshakeError | undefined {
+  const version = bytes[0];
+  if (version === undefined || version <= LATEST_PROTOCOL_VERSION) return undefined;
+  const expected = `expected a DarkRift handshake (version 0 or ${LATEST_PROTOCOL_VERSION})`;
+  if (version <= MAX_PLAUSIBLE_VERSION) {
+    return new HandshakeError(
+      "UNSUPPORTED_VERSION",
+      `${expected} but the server speaks bichannel protocol ${version}: it is newer than this client (up to ${LATEST_PROTOCOL_VERSION})`,
+    );
+  }
+  const head = bytes.subarray(0, 16);
+  const text = head.some((b) => b >= 0x20 && b < 0x7f) && head.length > 1 ? ` (its first bytes: "${preview(head)}")` : "";
+  return new HandshakeError("NOT_DARKRIFT", `${expected} but the server sent ${describeByte(version)}${text}: ${likelyPeer(version)}`);
+}
+
 /**
  * Parses the server's TCP hello (client side). Throws {@link HandshakeError} `BAD_HELLO` unless it
- * is exactly 9 bytes, and `UNSUPPORTED_VERSION` when the version byte is above 1 (C#: "server has a
- * newer protocol").
+ * is exactly 9 bytes, `UNSUPPORTED_VERSION` when the version byte is 2 to 8 (C#: "server has a
+ * newer protocol") and `NOT_DARKRIFT` for any other byte above 1 (see {@link helloPrefixError}).
  */
 export function parseTcpHello(bytes: Uint8Array): Hello {
   if (bytes.length !== HELLO_LENGTH) {
     throw new HandshakeError("BAD_HELLO", `the TCP hello must be ${HELLO_LENGTH} bytes, got ${bytes.length}`);
   }
-  const version = bytes[0]!;
-  if (version > LATEST_PROTOCOL_VERSION) {
-    throw new HandshakeError("UNSUPPORTED_VERSION", `the server speaks bichannel protocol ${version}; this client speaks up to ${LATEST_PROTOCOL_VERSION}`);
-  }
-  return { version, token: bytes.slice(1, HELLO_LENGTH) };
+  const refused = helloPrefixError(bytes);
+  if (refused) throw refused;
+  return { version: bytes[0]!, token: bytes.slice(1, HELLO_LENGTH) };
 }
 
 /** The client's UDP hello: the TCP hello's 9 bytes sent back unchanged, as one datagram. */

@@ -4,8 +4,10 @@ import { DarkRiftError } from "@darkrift/core";
 export type HandshakeErrorCode =
   /** The TCP hello is not exactly 9 bytes. */
   | "BAD_HELLO"
-  /** The server speaks a newer bichannel protocol than this implementation (version byte > 1). */
+  /** The server speaks a newer bichannel protocol than this implementation (version byte 2 to 8). */
   | "UNSUPPORTED_VERSION"
+  /** The peer's first bytes cannot start a DarkRift hello (e.g. `HTTP/1.1 …`, `SSH-…`, a TLS record): not a DarkRift server. */
+  | "NOT_DARKRIFT"
   /** The UDP acknowledgement does not match the token (v1: 12 bytes, first 8 = token; v0: 1 byte). */
   | "BAD_ACK"
   /** The Configure command is malformed. */

@@ -15,6 +15,8 @@ export {
   TOKEN_LENGTH,
   UDP_ACK_LENGTH_V0,
   UDP_ACK_LENGTH_V1,
+  helloPrefixError,
+  describeByte,
   type Hello,
 } from "./Handshake.js";
 export { makeConfigure, parseConfigure, isConfigure } from "./Configure.js";

@@ -1,7 +1,7 @@
 import { DarkRiftMessage } from "@darkrift/core";
 import { describe, expect, it } from "vitest";
 import { encodeTcpFrame, FrameBatcher, FrameDecoder, MessageQueue } from "../src/index.js";
-import { hex } from "./helpers.js";
+import { hex } from "@darkrift/testkit";
 
 describe("FrameBatcher", () => {
   it("coalesces frames added in one turn into one sink call", async () => {

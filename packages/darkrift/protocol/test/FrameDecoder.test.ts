@@ -2,7 +2,7 @@ import { DarkRiftEncodeError, DarkRiftMessage } from "@darkrift/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { encodeTcpFrame, FrameDecoder, FrameError, receivedMessage, StrikeWeight, type ReceivedMessage } from "../src/index.js";
-import { hex, unhex } from "./helpers.js";
+import { hex, unhex } from "@darkrift/testkit";
 
 const arbMessage = fc
   .record({

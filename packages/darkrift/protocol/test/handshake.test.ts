@@ -17,8 +17,12 @@ import {
   parseUdpHello,
   ProtocolVersion,
   tokenKey,
+  helloPrefixError,
+  describeByte,
 } from "../src/index.js";
-import { fixture, hex, unhex } from "./helpers.js";
+import { fixtureLoader, hex, unhex } from "@darkrift/testkit";
+
+const fixture = fixtureLoader(new URL("./fixtures/", import.meta.url));
 
 const summary = fixture("handshake_summary.json");
 const v1 = summary.v1;
@@ -65,11 +69,10 @@ describe("handshake vectors", () => {
 
   it("refuses a newer protocol and bad hello lengths", () => {
     expect(() => parseTcpHello(unhex("020123456789abcdef"))).toThrow(HandshakeError);
-    try {
-      parseTcpHello(unhex("ff0123456789abcdef"));
-    } catch (e) {
-      expect((e as HandshakeError).code).toBe("UNSUPPORTED_VERSION");
-    }
+    expect(() => parseTcpHello(unhex("020123456789abcdef"))).toThrow(
+      expect.objectContaining({ code: "UNSUPPORTED_VERSION", message: expect.stringContaining("speaks bichannel protocol 2: it is newer than this client") }),
+    );
+    expect(() => parseTcpHello(unhex("ff0123456789abcdef"))).toThrow(expect.objectContaining({ code: "NOT_DARKRIFT" }));
     expect(() => parseTcpHello(unhex("010123456789abcd"))).toThrow(/9 bytes/);
     expect(parseUdpHello(unhex("010123456789abcd"))).toBeUndefined();
     expect(parseUdpHello(unhex("010123456789abcdef00"))).toBeUndefined();
@@ -110,5 +113,40 @@ describe("handshake vectors", () => {
     expect(() => parseConfigure(short!)).toThrow(HandshakeError);
     const [notCommand] = new FrameDecoder().push(unhex("000000050000000001"));
     expect(() => parseConfigure(notCommand!)).toThrow(/not a Configure/);
+  });
+});
+
+describe("hello errors name what was received and the likely cause", () => {
+  const text = (s: string): Uint8Array => new TextEncoder().encode(s);
+
+  it("an HTTP response: 0x48 ('H'), an HTTP/WebSocket port", () => {
+    const e = helloPrefixError(text("HTTP/1.1 400 Bad Request\r\n"))!;
+    expect(e).toBeInstanceOf(HandshakeError);
+    expect(e.code).toBe("NOT_DARKRIFT");
+    expect(e.message).toBe(
+      `expected a DarkRift handshake (version 0 or 1) but the server sent 0x48 ('H') (its first bytes: "HTTP/1.1 400 Bad"): ` +
+        "is this an HTTP/WebSocket port rather than a DarkRift server?",
+    );
+    // parseTcpHello says the same for a 9-byte hello.
+    expect(() => parseTcpHello(text("HTTP/1.1 "))).toThrow(/0x48 \('H'\).*HTTP\/WebSocket port/);
+  });
+
+  it("a TLS record, an SSH banner, a text banner, a binary byte", () => {
+    expect(helloPrefixError(unhex("160301"))!.message).toMatch(/sent 0x16: this looks like TLS: is this an HTTPS\/WSS\/TLS port/);
+    expect(helloPrefixError(text("SSH-2.0-OpenSSH"))!.message).toMatch(/sent 0x53 \('S'\) \(its first bytes: "SSH-2.0-OpenSSH"\): is this an SSH/);
+    expect(helloPrefixError(text("220 smtp.example ESMTP"))!.message).toMatch(/sent 0x32 \('2'\).*text protocol/);
+    expect(helloPrefixError(unhex("ff"))!.message).toBe(
+      "expected a DarkRift handshake (version 0 or 1) but the server sent 0xff: is this a DarkRift server? check the host and port",
+    );
+  });
+
+  it("a plausible newer version is UNSUPPORTED_VERSION; 0 and 1 pass", () => {
+    expect(helloPrefixError(unhex("08"))!.code).toBe("UNSUPPORTED_VERSION");
+    expect(helloPrefixError(unhex("09"))!.code).toBe("NOT_DARKRIFT");
+    expect(helloPrefixError(unhex("00"))).toBeUndefined();
+    expect(helloPrefixError(unhex("01ff"))).toBeUndefined();
+    expect(helloPrefixError(new Uint8Array(0))).toBeUndefined();
+    expect(describeByte(0x41)).toBe("0x41 ('A')");
+    expect(describeByte(0x00)).toBe("0x00");
   });
 });

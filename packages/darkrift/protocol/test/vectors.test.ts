@@ -10,7 +10,9 @@ import {
   FrameError,
   MAX_DATAGRAM_LENGTH,
 } from "../src/index.js";
-import { fixture, hex, unhex } from "./helpers.js";
+import { fixtureLoader, hex, unhex } from "@darkrift/testkit";
+
+const fixture = fixtureLoader(new URL("./fixtures/", import.meta.url));
 
 interface MessageVector {
   name: string;

@@ -15,7 +15,8 @@ import {
   type ConnectionOptions,
 } from "@darkrift/protocol";
 import { ClientIdAllocator } from "./ClientIdAllocator.js";
-import { consoleLogger, type DarkRiftLogger } from "./Logger.js";
+import { ListenError, listenError } from "./ListenError.js";
+import { serverLogger, type DarkRiftLogger } from "./Logger.js";
 import { ServerClient } from "./ServerClient.js";
 
 /** Options of {@link serve}. */
@@ -39,7 +40,10 @@ export interface ServerOptions extends ConnectionOptions {
   maxEarlyBytes?: number;
   /** After a graceful close, a socket that has not closed within this is destroyed. Default 5000 ms. */
   closeTimeoutMs?: number;
-  /** Where connections, disconnections and their reasons are logged. Default: `console`. */
+  /**
+   * Where handshakes, strikes, disconnections and their reasons are logged. Default {@link serverLogger}:
+   * debug/info lines under the debug namespace `darkrift:server` (`DEBUG=darkrift:server`), warnings and errors to `console`.
+   */
   logger?: DarkRiftLogger;
   /**
    * SO_RCVBUF of the shared UDP socket, in bytes (capped by the OS, e.g. `net.core.rmem_max`). All
@@ -107,7 +111,7 @@ export class DarkRiftServer {
   constructor(handler: ClientHandler, options: ServerOptions = {}) {
     this.handler = handler;
     this.options = options;
-    this.logger = options.logger ?? consoleLogger;
+    this.logger = options.logger ?? serverLogger;
     this.protocolVersion = options.protocolVersion ?? ProtocolVersion.V1;
     if (this.protocolVersion !== 0 && this.protocolVersion !== 1) throw new RangeError(`protocolVersion must be 0 or 1`);
     this.handshakeTimeoutMs = options.handshakeTimeoutMs ?? 5000;
@@ -186,18 +190,22 @@ export class DarkRiftServer {
     let address = host;
     let family = isIP(host);
     if (family === 0) {
-      const r = await lookup(host);
-      address = r.address;
-      family = r.family;
+      try {
+        const r = await lookup(host);
+        address = r.address;
+        family = r.family;
+      } catch (e) {
+        throw new ListenError("BAD_ADDRESS", `cannot listen on "${host}": the host name does not resolve (${(e as Error).message})`, { address: host, port: tcpPort }, { cause: e });
+      }
     }
     this.boundHost = address;
     // With no UDP port, use the TCP port's number; when the TCP port was ephemeral, retry if that UDP port is taken.
     for (let attempt = 0; ; attempt++) {
       const tcp = createServer({ noDelay: this.options.noDelay ?? true, pauseOnConnect: false }, (s) => this.accept(s));
       await new Promise<void>((resolve, reject) => {
-        tcp.once("error", reject);
+        tcp.once("error", (e) => reject(listenError("tcp", address, tcpPort, e)));
         tcp.listen(tcpPort, address, () => {
-          tcp.off("error", reject);
+          tcp.removeAllListeners("error");
           resolve();
         });
       });
@@ -207,10 +215,11 @@ export class DarkRiftServer {
         ...(this.options.udpReceiveBufferSize ? { recvBufferSize: this.options.udpReceiveBufferSize } : {}),
         ...(this.options.udpSendBufferSize ? { sendBufferSize: this.options.udpSendBufferSize } : {}),
       });
+      const wantedUdpPort = udpPort ?? actualTcpPort;
       try {
         await new Promise<void>((resolve, reject) => {
           udp.once("error", reject);
-          udp.bind({ port: udpPort ?? actualTcpPort, address, exclusive: true }, () => {
+          udp.bind({ port: wantedUdpPort, address, exclusive: true }, () => {
             udp.off("error", reject);
             resolve();
           });
@@ -219,7 +228,7 @@ export class DarkRiftServer {
         udp.close();
         await new Promise<void>((r) => tcp.close(() => r()));
         if (udpPort === undefined && tcpPort === 0 && attempt < 10 && (e as NodeJS.ErrnoException).code === "EADDRINUSE") continue;
-        throw e;
+        throw listenError("udp", address, wantedUdpPort, e);
       }
       tcp.on("error", (e) => this.logger.error("TCP listener error", e));
       udp.on("error", (e) => this.logger.error("UDP socket error", e));
@@ -228,6 +237,7 @@ export class DarkRiftServer {
       this.udp = udp;
       this.boundTcpPort = actualTcpPort;
       this.boundUdpPort = udp.address().port;
+      this.logger.debug?.(`listening on TCP ${address}:${actualTcpPort} and UDP ${address}:${this.boundUdpPort} (protocol v${this.protocolVersion})`);
       return;
     }
   }
@@ -275,6 +285,7 @@ export class DarkRiftServer {
     entry.onData = onData;
     // The raw 9-byte hello in ONE write: the C# client reads it with a single Receive.
     socket.write(encodeTcpHello(this.protocolVersion, token));
+    this.logger.debug?.(`TCP connection from ${remote}: sent the v${this.protocolVersion} hello, waiting for its UDP hello`);
   }
 
   private dropPending(key: string, entry: Pending): void {
@@ -312,6 +323,7 @@ export class DarkRiftServer {
       socket.destroy();
       return;
     }
+    this.logger.debug?.(`UDP hello from ${rinfo.address}:${rinfo.port} matches TCP ${socket.remoteAddress}:${socket.remotePort}: acknowledged, client ${id}`);
     this.udp!.send(encodeUdpAck(this.protocolVersion, entry.token), rinfo.port, rinfo.address);
     socket.off("data", entry.onData);
     socket.removeAllListeners("error");
@@ -401,6 +413,9 @@ export class DarkRiftServer {
  * port number as TCP; pass 0 for ephemeral ports and read `server.tcpPort` / `server.udpPort`).
  * `handler` is called with each client once its handshake completes; what it sends before its first
  * `await` goes out before the Configure command, as with C# `ClientConnected` plugins.
+ *
+ * Rejects with {@link ListenError} when a socket cannot be bound: `transport` says whether the TCP or
+ * the UDP port (and `address` / `port` which) is taken or refused.
  *
  * ```ts
  * const server = await serve(async (client) => {

@@ -1,21 +1,7 @@
-/** Where a server reports connections, disconnections and their reasons. */
-export interface DarkRiftLogger {
-  debug?(message: string): void;
-  info(message: string): void;
-  warn(message: string, error?: unknown): void;
-  error(message: string, error?: unknown): void;
-}
+// The logger interface and the stock loggers are shared with the client: they live in @darkrift/core.
+import { defaultLogger, type DarkRiftLogger } from "@darkrift/core";
 
-/** The default logger: `console`, prefixed, without debug output. */
-export const consoleLogger: DarkRiftLogger = {
-  info: (m) => console.info(`[darkrift] ${m}`),
-  warn: (m, e) => (e === undefined ? console.warn(`[darkrift] ${m}`) : console.warn(`[darkrift] ${m}`, e)),
-  error: (m, e) => (e === undefined ? console.error(`[darkrift] ${m}`) : console.error(`[darkrift] ${m}`, e)),
-};
+export { consoleLogger, silentLogger, type DarkRiftLogger } from "@darkrift/core";
 
-/** A logger that discards everything. */
-export const silentLogger: DarkRiftLogger = {
-  info: () => {},
-  warn: () => {},
-  error: () => {},
-};
+/** The server's default logger: debug namespace `darkrift:server` (`DEBUG=darkrift:server`), warnings to `console`. */
+export const serverLogger: DarkRiftLogger = defaultLogger("darkrift:server");

@@ -1,7 +1,8 @@
 export { serve, DarkRiftServer, type ServerOptions, type BroadcastOptions, type ClientHandler } from "./DarkRiftServer.js";
 export { ServerClient, type EndPoint } from "./ServerClient.js";
 export { ClientIdAllocator, NoFreeIdError } from "./ClientIdAllocator.js";
-export { consoleLogger, silentLogger, type DarkRiftLogger } from "./Logger.js";
+export { ListenError, type ListenErrorCode } from "./ListenError.js";
+export { consoleLogger, silentLogger, serverLogger, type DarkRiftLogger } from "./Logger.js";
 export {
   ConnectionClosedError,
   HandshakeError,

@@ -4,7 +4,7 @@ import { decodeDatagram } from "@darkrift/protocol";
 import { afterEach, describe, expect, it } from "vitest";
 import { serve, silentLogger, type DarkRiftServer, type ServerClient, type ServerOptions } from "../src/index.js";
 import { echoPlugin, until } from "./helpers.js";
-import { RawClient } from "./raw.js";
+import { RawClient } from "@darkrift/testkit";
 
 const servers: DarkRiftServer[] = [];
 const clients: DarkRiftClient[] = [];

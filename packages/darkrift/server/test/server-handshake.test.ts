@@ -2,13 +2,14 @@ import { DarkRiftMessage } from "@darkrift/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { serve, silentLogger, type DarkRiftServer, type ServerClient, type ServerOptions } from "../src/index.js";
 import { captureLogger, echoPlugin, until } from "./helpers.js";
-import { fixture, hex, RawClient, unhex } from "./raw.js";
+import { fixtureLoader, hex, RawClient, unhex } from "@darkrift/testkit";
 
 interface Event {
   dir: "s->c" | "c->s";
   channel: "tcp" | "udp";
   hex: string;
 }
+const fixture = fixtureLoader(new URL("./fixtures/", import.meta.url));
 const clientCapture = fixture<{ events: Event[] }>("handshake_csharp_client_capture.json");
 const summary = fixture("handshake_summary.json");
 

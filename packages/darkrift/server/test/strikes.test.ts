@@ -3,7 +3,7 @@ import { connect, type DarkRiftClient } from "@darkrift/client";
 import { afterEach, describe, expect, it } from "vitest";
 import { serve, silentLogger, type DarkRiftServer, type ServerClient, type ServerOptions } from "../src/index.js";
 import { captureLogger, echoPlugin, until } from "./helpers.js";
-import { hex, RawClient, unhex } from "./raw.js";
+import { hex, RawClient, unhex } from "@darkrift/testkit";
 
 const servers: DarkRiftServer[] = [];
 const raws: RawClient[] = [];
