@@ -64,6 +64,9 @@ export const clientTransports: readonly TransportClientFactory[] = [tcpClientFac
 /** The server factories of the Node entry (tcp, tcps, ws, wss). */
 export const serverTransports: readonly TransportServerFactory[] = [tcpServerFactory, wsServerFactory];
 
+/** "tcp://, tcps://, ws://, wss://" for error messages. */
+const SCHEMES_TEXT = TRANSPORT_SCHEMES.map((s) => `${s}://`).join(", ");
+
 interface ParsedUrl {
   scheme: TransportScheme;
   host: string;
@@ -80,24 +83,24 @@ export function parseTransportUrl(input: string | URL): ParsedUrl {
   try {
     url = new URL(shown);
   } catch (e) {
-    throw new TransportUrlError(TransportUrlErrorCode.BAD_URL, shown, `not a URL: ${shown} (expected e.g. tcp://127.0.0.1:9933 or ws://127.0.0.1:8080)`, { cause: e });
+    throw new TransportUrlError(TransportUrlErrorCode.BAD_URL, shown, `not a URL: ${JSON.stringify(shown)} (expected scheme://host:port, e.g. tcp://127.0.0.1:9933 or ws://127.0.0.1:8080; supported schemes: ${SCHEMES_TEXT})`, { cause: e });
   }
   const scheme = url.protocol.slice(0, -1).toLowerCase();
   if (!(TRANSPORT_SCHEMES as readonly string[]).includes(scheme)) {
     throw new TransportUrlError(
       TransportUrlErrorCode.UNSUPPORTED_SCHEME,
       shown,
-      `no transport for ${scheme}:// in ${shown} (available: ${TRANSPORT_SCHEMES.map((s) => `${s}://`).join(", ")})`,
+      `no transport for ${scheme}:// in ${shown} (supported schemes: ${SCHEMES_TEXT})`,
     );
   }
   // URL drops a port equal to the scheme's default (ws://h:80): read the authority as written.
   const written = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?(\[[^\]]*\]|[^/:?#]*)(?::(\d*))?/i.exec(shown);
   const portText = url.port !== "" ? url.port : written?.[2];
   if (portText === undefined || portText === "") {
-    throw new TransportUrlError(TransportUrlErrorCode.MISSING_PORT, shown, `${shown} has no port (expected ${scheme}://host:port; 0 picks a free one for a server)`);
+    throw new TransportUrlError(TransportUrlErrorCode.MISSING_PORT, shown, `${shown} has no port (expected ${scheme}://host:port; 0 picks a free one for a server; supported schemes: ${SCHEMES_TEXT})`);
   }
   const host = url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname;
-  if (host === "") throw new TransportUrlError(TransportUrlErrorCode.BAD_URL, shown, `${shown} has no host`);
+  if (host === "") throw new TransportUrlError(TransportUrlErrorCode.BAD_URL, shown, `${shown} has no host (expected ${scheme}://host:port)`);
   const path = url.pathname !== "" && url.pathname !== "/" ? url.pathname : undefined;
   return { scheme: scheme as TransportScheme, host, port: Number(portText), path, url };
 }

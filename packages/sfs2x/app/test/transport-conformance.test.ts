@@ -1,13 +1,12 @@
 /**
  * One conformance suite for every transport, parametrized by URL scheme: tcp://, tcps:// (TCP over
- * TLS), ws://, wss://. Real sockets on 127.0.0.1, port 0; the TLS certificate is self-signed and made
- * here with node-forge. Servers and clients come from the URL factories (`serverFromUrl`,
- * `clientFromUrl`); raw peers (plain sockets, TLS sockets, `ws` clients) play the misbehaving clients.
+ * TLS), ws://, wss://. Real sockets on 127.0.0.1, port 0; the TLS certificate is self-signed
+ * (`selfSignedCert` of @sfs2x/testkit, which also holds the small helpers used here). Servers and
+ * clients come from the URL factories (`serverFromUrl`, `clientFromUrl`); raw peers (plain sockets, TLS sockets, `ws` clients) play the misbehaving clients.
  */
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { connect as netConnect, type Socket } from "node:net";
 import { connect as tlsConnect } from "node:tls";
-import forge from "node-forge";
 import { WebSocket } from "ws";
 import { SFSObject } from "@sfs2x/core";
 import {
@@ -21,6 +20,7 @@ import {
   type TransportConnection,
   type TransportServer,
 } from "@sfs2x/protocol";
+import { closed as closedInfo, collect, msg, selfSignedCert, sleep, until } from "@sfs2x/testkit";
 import type { TcpConnection } from "@sfs2x/transport-tcp";
 import type { WsConnection } from "@sfs2x/transport-ws";
 import {
@@ -33,59 +33,16 @@ import {
 } from "../src/transportFromUrl.js";
 
 // ---------------------------------------------------------------------------------------------
-// Certificate (node-forge, self-signed for localhost / 127.0.0.1)
+// Certificate (self-signed for localhost / 127.0.0.1) and helpers: from @sfs2x/testkit
 
 let pem: { key: string; cert: string };
 
 beforeAll(() => {
-  const keys = forge.pki.rsa.generateKeyPair(2048);
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = keys.publicKey;
-  cert.serialNumber = "01" + forge.util.bytesToHex(forge.random.getBytesSync(8));
-  cert.validity.notBefore = new Date(Date.now() - 60_000);
-  cert.validity.notAfter = new Date(Date.now() + 24 * 3600_000);
-  const attrs = [{ name: "commonName", value: "localhost" }];
-  cert.setSubject(attrs);
-  cert.setIssuer(attrs);
-  cert.setExtensions([
-    { name: "basicConstraints", cA: true },
-    { name: "subjectAltName", altNames: [{ type: 2, value: "localhost" }, { type: 7, ip: "127.0.0.1" }] },
-  ]);
-  cert.sign(keys.privateKey, forge.md.sha256.create());
-  pem = { key: forge.pki.privateKeyToPem(keys.privateKey), cert: forge.pki.certificateToPem(cert) };
+  pem = selfSignedCert();
 });
-
-// ---------------------------------------------------------------------------------------------
-// Helpers
 
 const secure = (s: TransportScheme): boolean => s === "tcps" || s === "wss";
 const isTcp = (s: TransportScheme): boolean => s === "tcp" || s === "tcps";
-
-function msg(i: number, s?: string, action = 13): Message {
-  const p = new SFSObject();
-  p.putInt("i", i);
-  if (s !== undefined) p.putUtfString("s", s);
-  return { controller: 1, action, params: p };
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-async function until(cond: () => boolean): Promise<void> {
-  while (!cond()) await sleep(5);
-}
-
-function collect(conn: TransportConnection): { messages: Message[]; next: (n: number) => Promise<Message[]> } {
-  const messages: Message[] = [];
-  conn.onMessage((m) => messages.push(m));
-  return {
-    messages,
-    next: async (n) => {
-      await until(() => messages.length >= n);
-      return messages.slice(0, n);
-    },
-  };
-}
-
-const closedInfo = (conn: TransportConnection): Promise<CloseInfo> => new Promise((r) => conn.onClose(r));
 
 /**
  * The header bytes of the packets a connection receives, read off the wire (before decoding): the

@@ -20,3 +20,4 @@ export {
   type SFSDecodeOptions,
   type SFSEncodeOptions,
 } from "./SFSValue.js";
+export { createDebugLogger, debugEnabled, type DebugLogger } from "./debugLogger.js";

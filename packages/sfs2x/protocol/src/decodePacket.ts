@@ -5,6 +5,18 @@ import type { Message } from "./Message.js";
 import { PacketError, PacketErrorCode } from "./PacketError.js";
 import { PacketFlag, describeFlags, type PacketHeader } from "./PacketFlag.js";
 
+/** @internal The placeholder URL in the "answered with HTTP" hint of `NOT_BINARY`; a transport that knows the peer replaces it. */
+export const HTTP_HINT_URL = "ws://…";
+const HTTP_HINT = `; the peer answered with HTTP: is this a WebSocket port? use ${HTTP_HINT_URL} instead of tcp://`;
+const HTTP_REQUEST_HINT = "; the peer sent an HTTP request: is it a browser or WebSocket client? serve it on a ws:// listener";
+
+/** A hint for a stream that starts like HTTP: 'H' (HTTP/1.1 …, a response) or 'G'/'P' (GET/POST, a request). */
+function httpHint(first: number): string {
+  if (first === 0x48) return HTTP_HINT;
+  if (first === 0x47 || first === 0x50) return HTTP_REQUEST_HINT;
+  return "";
+}
+
 /**
  * Reads the header at `bytes[at]`: `undefined` when the size field is not complete yet.
  * Throws {@link PacketError} `NOT_BINARY` or `TOO_LARGE` (`offset` = `at` + `base`) as soon as the
@@ -17,7 +29,7 @@ export function readPacketHeader(bytes: Uint8Array, at: number, maxMessageSize: 
   if ((flags & PacketFlag.BINARY) === 0) {
     throw new PacketError(
       PacketErrorCode.NOT_BINARY,
-      `header byte 0x${flags.toString(16).padStart(2, "0")} (${describeFlags(flags)}) lacks the BINARY flag 0x80: not an SFS2X packet or the stream is out of sync`,
+      `header byte 0x${flags.toString(16).padStart(2, "0")} (${describeFlags(flags)}) lacks the BINARY flag 0x80: not an SFS2X packet or the stream is out of sync${base + at === 0 ? httpHint(flags) : ""}`,
       base + at,
     );
   }

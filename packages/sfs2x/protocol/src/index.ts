@@ -22,12 +22,12 @@ export {
   createPacketCipher,
 } from "./PacketCipher.js";
 export { encodePacket } from "./encodePacket.js";
-export { decodePacket, readPacketHeader } from "./decodePacket.js";
+export { decodePacket, readPacketHeader, HTTP_HINT_URL } from "./decodePacket.js";
 export { PacketDecoder } from "./PacketDecoder.js";
 export { PacketCodec } from "./PacketCodec.js";
 export { PreparedMessage } from "./PreparedMessage.js";
 export { TypedEmitter, type Listener } from "./TypedEmitter.js";
-export { TransportError, TransportErrorCode, ConnectionClosedError } from "./TransportError.js";
+export { TransportError, TransportErrorCode, ConnectionClosedError, listenError } from "./TransportError.js";
 export {
   type TransportConnection,
   type TransportServer,

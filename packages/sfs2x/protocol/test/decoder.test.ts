@@ -344,3 +344,29 @@ describe("errors", () => {
     expect(hex(first)).toBe(copy);
   });
 });
+
+describe("a stream that starts like HTTP", () => {
+  const ascii = (s: string): Uint8Array => new TextEncoder().encode(s);
+  it("an HTTP response gets the WebSocket-port hint, a request the ws:// listener hint (only at stream offset 0)", () => {
+    expect(() => new PacketDecoder().push(ascii("HTTP/1.1 400 Bad Request\r\n"))).toThrow(/the peer answered with HTTP: is this a WebSocket port\? use ws:\/\/… instead of tcp:\/\//);
+    expect(() => new PacketDecoder().push(ascii("GET /BlueBox/websocket HTTP/1.1\r\n"))).toThrow(/the peer sent an HTTP request/);
+    const d = new PacketDecoder();
+    expect(() => d.push(ascii("x"))).toThrow(PacketError);
+    try {
+      new PacketDecoder().push(ascii("Hello"));
+    } catch (e) {
+      expect(e).toMatchObject({ code: "NOT_BINARY", offset: 0 });
+    }
+    // Mid-stream, an 'H' is just a desynchronised stream: no HTTP hint.
+    const packetThenH = concat([encodePacket(msg(1, new SFSObject())), ascii("H")]);
+    let message = "";
+    try {
+      new PacketDecoder().push(packetThenH);
+    } catch (e) {
+      message = (e as Error).message;
+      expect((e as PacketError).messages).toHaveLength(1);
+    }
+    expect(message).toMatch(/lacks the BINARY flag/);
+    expect(message).not.toMatch(/HTTP/);
+  });
+});

@@ -4,6 +4,7 @@ import {
   CloseReason,
   ConnectionBase,
   ConnectionClosedError,
+  HTTP_HINT_URL,
   PacketDecoder,
   PacketError,
   SendVerdict,
@@ -104,7 +105,7 @@ export class TcpConnection extends ConnectionBase {
    * Prefer {@link connectTcp} / {@link TcpServer}, which call this.
    */
   constructor(socket: Socket, options: TcpConnectionOptions = {}, role: "client" | "server" = "client", hooks: TcpConnectionHooks = {}) {
-    super(formatAddress(socket.remoteAddress, socket.remotePort), options, { role, cipher: true, hooks });
+    super(formatAddress(socket.remoteAddress, socket.remotePort), options, { role, cipher: true, hooks, debugNamespace: "sfs2x:transport-tcp" });
     this.socket = socket;
     this.decoder = new PacketDecoder(this.codec.options);
     socket.setNoDelay(true);
@@ -250,6 +251,8 @@ export class TcpConnection extends ConnectionBase {
       if (e.messages.length) this.deliverAll(e.messages);
       if (!this.isOpen) return;
       if (e.fatal) {
+        // Name the URL to try when the peer turned out to be an HTTP (WebSocket) server.
+        if (e.offset === 0 && e.message.includes(HTTP_HINT_URL)) e.message = e.message.replace(HTTP_HINT_URL, `ws://${this.remoteAddress ?? "host:port"}`);
         this.drop(e, CloseReason.BAD_PACKET, false);
         return;
       }

@@ -1,6 +1,6 @@
 import { createServer as createNetServer, type AddressInfo, type Server, type Socket } from "node:net";
 import { createServer as createTlsServer } from "node:tls";
-import { TransportServerBase, formatAddress, type TransportAddress } from "@sfs2x/protocol";
+import { TransportServerBase, formatAddress, listenError, type TransportAddress } from "@sfs2x/protocol";
 import { TcpConnection } from "./TcpConnection.js";
 import { DEFAULT_TCP_PORT, type TcpServerOptions } from "./TcpOptions.js";
 
@@ -23,7 +23,7 @@ export class TcpServer extends TransportServerBase<TcpConnection, TcpServerOptio
   private bound: TransportAddress | undefined = undefined;
 
   constructor(options: TcpServerOptions = {}) {
-    super(options);
+    super(options, "sfs2x:transport-tcp");
   }
 
   /** The bound address (port 0 resolved) once listening. */
@@ -36,6 +36,10 @@ export class TcpServer extends TransportServerBase<TcpConnection, TcpServerOptio
     return this.options.tls !== undefined;
   }
 
+  /**
+   * Binds the listening socket. Rejects with `TransportError` `LISTEN_FAILED` naming the listener
+   * (`cannot listen on tcp://127.0.0.1:9933: port in use …`) when it cannot bind.
+   */
   listen(): Promise<void> {
     if (this.server !== undefined) return Promise.reject(new Error("TcpServer.listen() was already called"));
     const o = this.options;
@@ -54,13 +58,17 @@ export class TcpServer extends TransportServerBase<TcpConnection, TcpServerOptio
       });
     }
     this.server = server;
+    const port = o.port ?? DEFAULT_TCP_PORT;
+    const host = o.host ?? "127.0.0.1";
     return new Promise<void>((resolve, reject) => {
       const onError = (error: Error): void => {
         this.server = undefined;
-        reject(error);
+        const listener = `${o.tls !== undefined ? "tcps" : "tcp"}://${formatAddress(host, port)}`;
+        this.logger.error("cannot listen", { address: listener, error });
+        reject(listenError(listener, error));
       };
       server.once("error", onError);
-      server.listen(o.port ?? DEFAULT_TCP_PORT, o.host ?? "127.0.0.1", () => {
+      server.listen(port, host, () => {
         server.off("error", onError);
         server.on("error", (error: Error) => this.serverError(error));
         const a = server.address() as AddressInfo;

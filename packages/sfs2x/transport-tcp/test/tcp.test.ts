@@ -203,6 +203,47 @@ describe("connect failures and URLs", () => {
   it("a second listen() on a busy port rejects", async () => {
     const { port } = await echoServer();
     const other = new TcpServer({ port });
-    await expect(other.listen()).rejects.toMatchObject({ code: "EADDRINUSE" });
+    await expect(other.listen()).rejects.toMatchObject({ code: "LISTEN_FAILED", cause: expect.objectContaining({ code: "EADDRINUSE" }) });
+  });
+});
+
+describe("TcpServer.listen() on a port in use", () => {
+  it("rejects with LISTEN_FAILED naming the listener and saying 'port in use'", async () => {
+    const first = new TcpServer({ port: 0 });
+    await first.listen();
+    const port = first.address!.port;
+    const second = new TcpServer({ port });
+    try {
+      await expect(second.listen()).rejects.toMatchObject({
+        name: "TransportError",
+        code: "LISTEN_FAILED",
+        message: expect.stringContaining(`cannot listen on tcp://127.0.0.1:${port}: port in use`),
+        cause: expect.objectContaining({ code: "EADDRINUSE" }),
+      });
+    } finally {
+      await second.close();
+      await first.close();
+    }
+  });
+});
+
+describe("a TCP client reaching an HTTP server", () => {
+  it("drops with NOT_BINARY and a hint naming ws://host:port", async () => {
+    const { createServer } = await import("node:http");
+    const http = createServer((_req, res) => res.end());
+    await new Promise<void>((r) => http.listen(0, "127.0.0.1", r));
+    const port = (http.address() as { port: number }).port;
+    try {
+      const conn = await connectTcp({ host: "127.0.0.1", port });
+      conn.onMessage(() => {});
+      const info = closed(conn);
+      void conn.send(msg(1)).catch(() => {});
+      const { error } = await info;
+      expect(error).toBeInstanceOf(PacketError);
+      expect(error!.message).toContain(`the peer answered with HTTP: is this a WebSocket port? use ws://127.0.0.1:${port} instead of tcp://`);
+    } finally {
+      http.closeAllConnections();
+      await new Promise<void>((r) => http.close(() => r()));
+    }
   });
 });

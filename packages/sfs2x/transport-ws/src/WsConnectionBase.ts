@@ -39,7 +39,7 @@ export abstract class WsConnectionBase extends ConnectionBase {
 
   protected constructor(remoteAddress: string | undefined, options: WsConnectionOptions, role: "client" | "server", hooks: WsConnectionHooks = {}) {
     // Encryption is TCP-only: a `cipher` option is refused with PacketError BAD_OPTIONS.
-    super(remoteAddress, options, { role, cipher: false, hooks });
+    super(remoteAddress, options, { role, cipher: false, hooks, debugNamespace: "sfs2x:transport-ws" });
   }
 
   // ------------------------------------------------------------------------------------------

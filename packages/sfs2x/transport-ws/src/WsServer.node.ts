@@ -3,7 +3,7 @@ import { createServer as createHttpsServer, type Server as HttpsServer, type Ser
 import type { AddressInfo, Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
-import { TransportServerBase, formatAddress, type TransportAddress, type TransportServerOptions } from "@sfs2x/protocol";
+import { TransportServerBase, formatAddress, listenError, type TransportAddress, type TransportServerOptions } from "@sfs2x/protocol";
 import { WsConnection } from "./WsConnection.node.js";
 import { DEFAULT_WS_PATH, DEFAULT_WS_PORT, DEFAULT_WSS_PORT, type WsConnectionOptions } from "./WsOptions.js";
 
@@ -56,7 +56,7 @@ export class WsServer extends TransportServerBase<WsConnection, WsServerOptions>
   private readonly onUpgradeBound = (req: IncomingMessage, socket: Duplex, head: Buffer): void => this.onUpgrade(req, socket, head);
 
   constructor(options: WsServerOptions = {}) {
-    super(options);
+    super(options, "sfs2x:transport-ws");
     this.path = options.path ?? DEFAULT_WS_PATH;
     const max = options.maxPayload ?? (options.maxMessageSize ?? 500_000) + 5;
     this.wss = new WebSocketServer({
@@ -87,6 +87,10 @@ export class WsServer extends TransportServerBase<WsConnection, WsServerOptions>
     return this.path;
   }
 
+  /**
+   * Binds the HTTP server (not with `server`: its owner binds it). Rejects with `TransportError`
+   * `LISTEN_FAILED` naming the listener (`cannot listen on ws://127.0.0.1:8080: port in use …`).
+   */
   listen(): Promise<void> {
     if (this.http !== undefined) return Promise.reject(new Error("WsServer.listen() was already called"));
     const o = this.options;
@@ -117,13 +121,17 @@ export class WsServer extends TransportServerBase<WsConnection, WsServerOptions>
     }
     this.http = http;
     this.own = true;
+    const port = o.port ?? (o.tls !== undefined ? DEFAULT_WSS_PORT : DEFAULT_WS_PORT);
+    const host = o.host ?? "127.0.0.1";
     return new Promise<void>((resolve, reject) => {
       const onError = (error: Error): void => {
         this.http = undefined;
-        reject(error);
+        const listener = `${o.tls !== undefined ? "wss" : "ws"}://${formatAddress(host, port)}`;
+        this.logger.error("cannot listen", { address: listener, error });
+        reject(listenError(listener, error));
       };
       http.once("error", onError);
-      http.listen(o.port ?? (o.tls !== undefined ? DEFAULT_WSS_PORT : DEFAULT_WS_PORT), o.host ?? "127.0.0.1", () => {
+      http.listen(port, host, () => {
         http.off("error", onError);
         http.on("error", (error: Error) => this.serverError(error));
         const a = http.address() as AddressInfo;

@@ -248,3 +248,22 @@ describe("closing", () => {
     expect(serverConn.closeInfo?.reason).toBe(CloseReason.PEER_CLOSED);
   });
 });
+
+describe("WsServer.listen() on a port in use", () => {
+  it("rejects with LISTEN_FAILED naming the listener and saying 'port in use'", async () => {
+    const first = new WsServer({ port: 0 });
+    await first.listen();
+    const port = first.address!.port;
+    const second = new WsServer({ port });
+    try {
+      await expect(second.listen()).rejects.toMatchObject({
+        name: "TransportError",
+        code: "LISTEN_FAILED",
+        message: expect.stringContaining(`cannot listen on ws://127.0.0.1:${port}: port in use`),
+      });
+    } finally {
+      await second.close();
+      await first.close();
+    }
+  });
+});

@@ -4,6 +4,7 @@ import {
   ConnectionClosedError,
   ControllerId,
   SysAction,
+  checkCipherKey,
   cipherKeyFromCryptoManager,
   parseErrorReply,
   selectTransport,
@@ -18,7 +19,7 @@ import { extensionTarget, getHandlerDeclarations } from "../dispatch/decorators.
 import { extensionMessage, readExtension, readExtensionInto, type ExtensionParts } from "../dispatch/extension.js";
 import { HandlerTable, parseForRoute, systemKey, type Route } from "../dispatch/HandlerTable.js";
 import { isMessage, toMessage, type SendOptions } from "../dispatch/target.js";
-import { toParams, type Body } from "../dispatch/toParams.js";
+import { checkBody, failSend, toParams, type Body } from "../dispatch/toParams.js";
 import { RoomClient } from "../client-state/RoomClient.js";
 import { SFSClientError, SFSClientErrorCode } from "../errors/SFSClientError.js";
 import { SFSError } from "../errors/SFSError.js";
@@ -28,6 +29,7 @@ import type { ModelClass } from "../model/metadata.js";
 import { ModelError } from "../model/ModelError.js";
 import { parseModel, type ModelOf, type ModelSpec } from "../model/SFSModel.js";
 import { disconnectionReasonName } from "../system/ClientDisconnection.js";
+import { describeError } from "../util/describeError.js";
 import { CLIENT_API_VERSION, HandshakeRequest, HandshakeResponse } from "../system/Handshake.js";
 import { LoginRequest, LoginResponse } from "../system/Login.js";
 import { LogoutRequest, LogoutResponse } from "../system/Logout.js";
@@ -238,6 +240,14 @@ export class SFSClientBase implements AsyncDisposable {
     this.options = options;
     this.logger = options.logger ?? consoleLogger;
     this.scheme = /^([a-z][a-z0-9+.-]*):/i.exec(this.url)?.[1]?.toLowerCase() ?? "";
+    const fixed = typeof options.encryption === "object" ? options.encryption.key : undefined;
+    if (fixed !== undefined) {
+      try {
+        checkCipherKey(fixed);
+      } catch (e) {
+        throw new SFSClientError(SFSClientErrorCode.ENCRYPTION_FAILED, `encryption.key is unusable: ${describeError(e)}`, { cause: e });
+      }
+    }
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
     this.rooms = RoomClient._forClient(this, { timeoutMs: options.requestTimeoutMs ?? 10_000 });
     // A room message that cannot be applied is reported like any other bad message.
@@ -336,10 +346,10 @@ export class SFSClientBase implements AsyncDisposable {
         body: `SessToken=${encodeURIComponent(this.token)}`,
       });
       const text = await res.text();
-      if (!res.ok) throw new Error(`HTTP ${res.status}: ${text.slice(0, 200)}`);
+      if (!res.ok) throw new Error(`HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ""}: ${text.slice(0, 200).trim() || "(empty body)"}`);
       key = cipherKeyFromCryptoManager(base64ToBytes(text.trim()));
     } catch (e) {
-      throw new SFSClientError(SFSClientErrorCode.ENCRYPTION_FAILED, `could not get the AES key from ${url}: ${(e as Error).message}`, { cause: e });
+      throw new SFSClientError(SFSClientErrorCode.ENCRYPTION_FAILED, `could not get the AES key from ${url}: ${describeError(e)}`, { cause: e });
     }
     this.enableEncryption(key);
   }
@@ -349,7 +359,7 @@ export class SFSClientBase implements AsyncDisposable {
     try {
       this.connection!.setCodecOptions({ cipher: key });
     } catch (e) {
-      throw new SFSClientError(SFSClientErrorCode.ENCRYPTION_FAILED, `bad AES key: ${(e as Error).message}`, { cause: e });
+      throw new SFSClientError(SFSClientErrorCode.ENCRYPTION_FAILED, `bad AES key: ${describeError(e)}`, { cause: e });
     }
     this.encrypted = true;
   }
@@ -422,7 +432,7 @@ export class SFSClientBase implements AsyncDisposable {
     try {
       message = this.outgoing(body, options);
     } catch (e) {
-      return Promise.reject(e as Error);
+      return failSend(e);
     }
     return conn.send(message);
   }
@@ -439,14 +449,17 @@ export class SFSClientBase implements AsyncDisposable {
     if (conn === undefined) return Promise.reject(new SFSClientError(SFSClientErrorCode.NOT_CONNECTED, "callExtension(): not connected"));
     let message: Message;
     try {
-      if (typeof a === "string") message = extensionMessage(a, toParams(b), c?.roomId ?? -1);
-      else {
+      if (typeof a === "string") {
+        if (b !== undefined) checkBody(b, "callExtension");
+        message = extensionMessage(a, toParams(b), c?.roomId ?? -1);
+      } else {
+        checkBody(a, "callExtension");
         const command = commandOf((a as { constructor?: unknown }).constructor);
         if (command === undefined) throw new SFSClientError(SFSClientErrorCode.BAD_ARGUMENT, "callExtension(model): the model class is not bound to a command");
         message = extensionMessage(command, toParams(a), (b as { roomId?: number } | undefined)?.roomId ?? -1);
       }
     } catch (e) {
-      return Promise.reject(e as Error);
+      return failSend(e);
     }
     return conn.send(message);
   }
@@ -477,6 +490,7 @@ export class SFSClientBase implements AsyncDisposable {
           if (command === undefined) throw new SFSClientError(SFSClientErrorCode.BAD_ARGUMENT, "request(): an extension request without a command");
         }
       } else {
+        checkBody(body, "request");
         const sent = options.command ?? (options.action === undefined ? commandOf((body as { constructor?: unknown }).constructor) : undefined);
         if (sent !== undefined) {
           // Zone-level extension requests carry r = -1, as the official clients send them.
@@ -486,7 +500,7 @@ export class SFSClientBase implements AsyncDisposable {
       }
       key = command ?? systemKey(message.controller, options.replyAction ?? message.action);
     } catch (e) {
-      return Promise.reject(e as Error);
+      return failSend(e);
     }
     const timeoutMs = options.timeoutMs ?? this.options.requestTimeoutMs ?? 10_000;
     const timed = timeoutMs > 0 && Number.isFinite(timeoutMs);
@@ -614,6 +628,7 @@ export class SFSClientBase implements AsyncDisposable {
 
   private outgoing(body: Body | Message, options: SendOptions): Message {
     if (isMessage(body)) return body;
+    checkBody(body, "send");
     // Zone-level extension requests carry r = -1, as the official clients send them.
     const command = options.command ?? (options.action === undefined ? commandOf((body as { constructor?: unknown }).constructor) : undefined);
     if (command !== undefined) return extensionMessage(command, toParams(body), options.roomId ?? -1);

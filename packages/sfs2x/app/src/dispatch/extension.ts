@@ -1,6 +1,7 @@
 import { SFSDataType, SFSObject } from "@sfs2x/core";
 import { ControllerId, SysAction, type Message } from "@sfs2x/protocol";
 import { checked, findEntry, makeObject, typeAt, valueAt } from "../util/coreInternals.js";
+import { SFSClientError, SFSClientErrorCode } from "../errors/SFSClientError.js";
 
 /** Room id `r` of a zone-level extension request. */
 export const ZONE_LEVEL = -1;
@@ -18,6 +19,9 @@ export interface ExtensionParts {
  * official request key order; a reply omits `r` when `roomId` is undefined).
  */
 export function extensionMessage(command: string, params: SFSObject, roomId: number | undefined): Message {
+  if (typeof command !== "string") {
+    throw new SFSClientError(SFSClientErrorCode.BAD_ARGUMENT, `an extension command must be a string (got ${command === null ? "null" : typeof command})`);
+  }
   const c = checked("c", SFSDataType.UTF_STRING, command);
   if (!(params instanceof SFSObject)) checked("p", SFSDataType.SFS_OBJECT, params);
   const p =

@@ -3,7 +3,7 @@ import type { Message } from "@sfs2x/protocol";
 import { actionOf, commandOf, controllerOf } from "../model/binding.js";
 import { SFSClientError, SFSClientErrorCode } from "../errors/SFSClientError.js";
 import { extensionMessage } from "./extension.js";
-import { isModelInstance, toParams, type Body } from "./toParams.js";
+import { checkBody, isModelInstance, toParams, type Body } from "./toParams.js";
 
 /** Where a message goes: an extension command, or a controller/action pair. */
 export interface SendOptions {
@@ -31,6 +31,7 @@ export function isMessage(value: unknown): value is Message {
  */
 export function toMessage(body: Body | Message, options: SendOptions = {}): Message {
   if (isMessage(body)) return body;
+  checkBody(body, "send");
   const ctor = (body as { constructor?: unknown }).constructor;
   const command = options.command ?? (options.action === undefined ? commandOf(ctor) : undefined);
   if (command !== undefined) return extensionMessage(command, toParams(body), options.roomId);

@@ -55,3 +55,24 @@ export function toParams(body: Body | undefined): SFSObject {
     `a message body must be a model instance or an SFSObject (got ${describe(body)}); use SFSObject.from({...}) for plain values`,
   );
 }
+
+/** @internal Refuses a body that is not an object (`null`, a string...): `SFSClientError` `BAD_ARGUMENT`. */
+export function checkBody(body: unknown, what: string): void {
+  if (body === null || typeof body !== "object") {
+    throw new SFSClientError(
+      SFSClientErrorCode.BAD_ARGUMENT,
+      `${what}: a message body must be a model instance, an SFSObject or a Message (got ${describe(body)}); use SFSObject.from({...}) for plain values`,
+    );
+  }
+}
+
+/**
+ * @internal How a send method fails: misuse (`SFSClientError` `BAD_ARGUMENT`: a body that is no
+ * model/SFSObject, no destination, a command that is not a string) throws synchronously, so that
+ * `void session.sendExtension(cmd, oops)` fails where it is written rather than as an unhandled
+ * rejection later; anything else (a value that does not serialise...) rejects.
+ */
+export function failSend(e: unknown): Promise<never> {
+  if (e instanceof SFSClientError && e.code === SFSClientErrorCode.BAD_ARGUMENT) throw e;
+  return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+}

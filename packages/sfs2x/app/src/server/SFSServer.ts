@@ -6,6 +6,7 @@ import {
   SysAction,
   TransportError,
   TransportErrorCode,
+  checkCipherKey,
   createErrorParams,
   createErrorReply,
   type CipherKey,
@@ -21,6 +22,7 @@ import { HandlerTable, parseForRoute, systemKey, type Route } from "../dispatch/
 import { Reply, type ReplyOptions } from "../dispatch/Reply.js";
 import { isMessage } from "../dispatch/target.js";
 import { isModelInstance, toParams, type Body } from "../dispatch/toParams.js";
+import { SFSClientError, SFSClientErrorCode } from "../errors/SFSClientError.js";
 import { SFSError } from "../errors/SFSError.js";
 import { ServerError, ServerErrorCode } from "../errors/ServerError.js";
 import { commandOf } from "../model/binding.js";
@@ -99,8 +101,12 @@ export interface SFSServerOptions {
   compressionThreshold?: number;
   /** `ms` announced in the handshake and the limit of incoming packets (default 500000). */
   maxMessageSize?: number;
-  /** Zones a login may name; others are refused with ec 1 (LoginBadZoneName). Default: any zone. */
-  zones?: readonly string[];
+  /**
+   * Zones a login may name; others are refused with ec 1 (LoginBadZoneName), as a real server
+   * refuses a zone it does not have. Default: any non-empty zone name (an empty `zn` is refused
+   * with ec 1). `"*"`: any zone name, the empty one included.
+   */
+  zones?: readonly string[] | "*";
   /** Extension requests need a logged-in session (default true; otherwise an error reply). */
   requireLogin?: boolean;
   /** `rs` of the login reply: reconnection seconds (default 0: off; reconnection is not implemented). */
@@ -189,6 +195,14 @@ export class SFSServer implements AsyncDisposable {
     const list = Array.isArray(urls) ? (urls as readonly (string | URL)[]) : [urls as string | URL];
     if (list.length === 0) throw new TypeError("SFSServer needs at least one URL");
     this.urls = list.map(String);
+    const fixed = options.encryption?.key;
+    if (fixed !== undefined) {
+      try {
+        checkCipherKey(fixed);
+      } catch (e) {
+        throw new SFSClientError(SFSClientErrorCode.BAD_ARGUMENT, `SFSServer encryption.key is unusable: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+      }
+    }
     this.o = options;
     this.logger = options.logger ?? consoleLogger;
     this.ct = options.compressionThreshold ?? 1024;
@@ -757,7 +771,9 @@ export class SFSServer implements AsyncDisposable {
     const request = parseModel(LoginRequest, message.params);
     if (session.state === "logged-in") throw new SFSError(SFSErrorCode.LoginAlreadyLogged, [session.username ?? "", session.zone ?? ""]);
     const zones = this.o.zones;
-    if (zones !== undefined && !zones.includes(request.zone)) throw new SFSError(SFSErrorCode.LoginBadZoneName, [request.zone]);
+    if (zones === undefined ? request.zone === "" : zones !== "*" && !zones.includes(request.zone)) {
+      throw new SFSError(SFSErrorCode.LoginBadZoneName, [request.zone]);
+    }
     if (this.o.encryption?.required && session.scheme === "tcp" && !session.encrypted) {
       throw new SFSError(SFSErrorCode.GenericError, ["Encryption required: fetch the key from the CryptoManager before login"]);
     }

@@ -2,7 +2,7 @@ import { ClientDisconnectionReason, SysAction, type CipherKey, type CloseInfo, t
 import { SFSObject } from "@sfs2x/core";
 import { toMessage, type SendOptions } from "../dispatch/target.js";
 import { extensionMessage } from "../dispatch/extension.js";
-import { toParams, type Body } from "../dispatch/toParams.js";
+import { checkBody, failSend, toParams, type Body } from "../dispatch/toParams.js";
 import { hashPassword } from "../util/hashPassword.js";
 
 /** Where a session stands: connected → handshaken → logged-in (→ handshaken again after a logout) → closed. */
@@ -89,7 +89,7 @@ export class Session {
     try {
       message = toMessage(body, options);
     } catch (e) {
-      return Promise.reject(e as Error);
+      return failSend(e);
     }
     return this.connection.send(message);
   }
@@ -98,9 +98,10 @@ export class Session {
   sendExtension(command: string, body?: Body, options: { roomId?: number } = {}): Promise<void> {
     let message: Message;
     try {
+      if (body !== undefined) checkBody(body, "sendExtension");
       message = extensionMessage(command, toParams(body), options.roomId);
     } catch (e) {
-      return Promise.reject(e as Error);
+      return failSend(e);
     }
     return this.connection.send(message);
   }

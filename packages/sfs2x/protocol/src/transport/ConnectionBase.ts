@@ -1,3 +1,4 @@
+import { createDebugLogger } from "@sfs2x/core";
 import type { CodecOptions } from "../CodecOptions.js";
 import type { Message } from "../Message.js";
 import { PacketCodec } from "../PacketCodec.js";
@@ -54,6 +55,11 @@ export interface ConnectionSetup {
   /** Whether the `cipher` codec option is allowed (TCP) or refused with `BAD_OPTIONS` (WebSocket). */
   cipher: boolean;
   hooks?: ConnectionHooks;
+  /**
+   * The debug namespace of the default logger (`"sfs2x:transport-tcp"`): without a `logger`
+   * option, the connection logs there when `DEBUG` names it (see `createDebugLogger`), else nowhere.
+   */
+  debugNamespace?: string;
 }
 
 /**
@@ -107,7 +113,7 @@ export abstract class ConnectionBase implements TransportConnection {
     this.remoteAddress = remoteAddress;
     this.hooks = setup.hooks ?? {};
     this.allowCipher = setup.cipher;
-    this.logger = options.logger ?? silentLogger;
+    this.logger = options.logger ?? (setup.debugNamespace !== undefined ? createDebugLogger(setup.debugNamespace) : silentLogger);
     this.events = new TypedEmitter<Events>((error, event) => this.listenerFailed(error, event));
     this.codec = new PacketCodec(this.codecPolicy(codecOptionsOf(options)));
     this.queue = new SendQueue(

@@ -1,3 +1,4 @@
+import { createDebugLogger } from "@sfs2x/core";
 import {
   DEFAULT_FIRST_PACKET_TIMEOUT_MS,
   silentLogger,
@@ -30,9 +31,15 @@ export abstract class TransportServerBase<C extends TransportConnection, O exten
   private readonly conns = new Set<C>();
   private closing: Promise<void> | undefined = undefined;
 
-  protected constructor(options: O) {
-    this.options = { ...options, firstPacketTimeoutMs: options.firstPacketTimeoutMs ?? DEFAULT_FIRST_PACKET_TIMEOUT_MS };
-    this.logger = options.logger ?? silentLogger;
+  /**
+   * `debugNamespace` names the default logger (`"sfs2x:transport-tcp"`): without a `logger` option,
+   * the server and its connections log there when `DEBUG` names it (see `createDebugLogger`).
+   */
+  protected constructor(options: O, debugNamespace?: string) {
+    const logger = options.logger ?? (debugNamespace !== undefined ? createDebugLogger(debugNamespace) : silentLogger);
+    // The connections it creates share the server's logger.
+    this.options = { ...options, logger, firstPacketTimeoutMs: options.firstPacketTimeoutMs ?? DEFAULT_FIRST_PACKET_TIMEOUT_MS };
+    this.logger = logger;
     this.events = new TypedEmitter<Events<C>>((error, event) => this.logger.error(`a ${String(event)} listener threw`, { error }));
   }
 
