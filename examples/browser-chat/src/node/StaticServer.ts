@@ -5,6 +5,7 @@
  */
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
+import { pipeline } from "node:stream";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { extname, join, resolve, sep } from "node:path";
@@ -90,15 +91,9 @@ export async function startStaticServer(options: StaticServerOptions): Promise<S
       res.end();
       return 200;
     }
-    await new Promise<void>((done) => {
-      const stream = createReadStream(file);
-      stream.on("error", () => {
-        res.destroy();
-        done();
-      });
-      stream.on("end", done);
-      stream.pipe(res);
-    });
+    // pipeline (not pipe): it settles and releases the file when the client closes early too;
+    // with pipe, a client that hangs up right after the last byte left the read stream open.
+    await new Promise<void>((done) => pipeline(createReadStream(file), res, () => done()));
     return 200;
   }
 
