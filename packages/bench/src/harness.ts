@@ -34,7 +34,8 @@ export interface ContenderResult {
 
 const now = (): number => performance.now();
 
-async function timeRound(contender: Contender, roundMs: number): Promise<number> {
+/** Times calls of `run` for about `roundMs`; `isAsync` (decided once per contender) says whether to await them. */
+async function timeRound(contender: Contender, roundMs: number, isAsync: boolean): Promise<number> {
   const ops = contender.ops ?? 1;
   let calls = 0;
   const start = now();
@@ -42,15 +43,23 @@ async function timeRound(contender: Contender, roundMs: number): Promise<number>
   // Check the clock every few calls so cheap bodies are not dominated by timer reads.
   let batch = 1;
   while (elapsed < roundMs) {
-    for (let i = 0; i < batch; i++) {
-      const r = contender.run();
-      if (r instanceof Promise) await r;
-    }
+    if (isAsync) for (let i = 0; i < batch; i++) await contender.run();
+    else for (let i = 0; i < batch; i++) contender.run();
     calls += batch;
     elapsed = now() - start;
     if (elapsed < roundMs / 20) batch *= 2;
   }
   return (calls * ops * 1000) / elapsed;
+}
+
+/** Calls `run` once (untimed, part of the warm-up) and says whether it returned a promise. */
+async function probeAsync(contender: Contender): Promise<boolean> {
+  const r = contender.run();
+  if (r instanceof Promise) {
+    await r;
+    return true;
+  }
+  return false;
 }
 
 const median = (xs: number[]): number => {
@@ -74,11 +83,14 @@ export async function compare(
   const all = [ours, ...peers];
   for (const c of all) await c.setup?.();
   try {
-    // Warm-up: let the JIT settle on every contender before timing anything.
-    for (const c of all) await timeRound(c, Math.min(roundMs, 200));
+    // Warm-up: decide once per contender whether its body is async, then let the JIT settle on
+    // every contender before timing anything.
+    const isAsync: boolean[] = [];
+    for (const c of all) isAsync.push(await probeAsync(c));
+    for (let i = 0; i < all.length; i++) await timeRound(all[i]!, Math.min(roundMs, 200), isAsync[i]!);
     const samples = all.map(() => [] as number[]);
     for (let r = 0; r < rounds; r++) {
-      for (let i = 0; i < all.length; i++) samples[i]!.push(await timeRound(all[i]!, roundMs));
+      for (let i = 0; i < all.length; i++) samples[i]!.push(await timeRound(all[i]!, roundMs, isAsync[i]!));
     }
     const results = all.map((c, i) => {
       const opsPerSec = median(samples[i]!);
@@ -109,6 +121,21 @@ export function printTable(title: string, results: ContenderResult[]): void {
     const mb = r.mbPerSec === undefined ? "" : r.mbPerSec.toFixed(1);
     console.log(`| ${r.name} | ${fmt(r.opsPerSec)} | ${mb} | ${ratio} |`);
   }
+}
+
+/**
+ * Prints p50/p99 round-trip latency of ours and a peer from per-call samples (ms), with the ratios.
+ * `labels`: [ours, peer].
+ */
+export function printLatency(labels: [string, string], oursMs: number[], peerMs: number[]): void {
+  const o = percentiles(oursMs);
+  const b = percentiles(peerMs);
+  const us = (ms: number): string => `${(ms * 1000).toFixed(1)} µs`;
+  console.log("\n| round-trip latency | p50 | p99 |");
+  console.log("|---|---:|---:|");
+  console.log(`| ${labels[0]} | ${us(o.p50)} | ${us(o.p99)} |`);
+  console.log(`| ${labels[1]} | ${us(b.p50)} | ${us(b.p99)} |`);
+  console.log(`(p50 ours ÷ bare: ${(o.p50 / b.p50).toFixed(2)}×, p99 ours ÷ bare: ${(o.p99 / b.p99).toFixed(2)}×; lower is better)`);
 }
 
 /** Latency percentiles (ms) from a list of samples. */

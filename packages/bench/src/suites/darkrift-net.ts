@@ -16,12 +16,13 @@
  * bare peer skips is the library: message objects, validation, the connection state machine.
  */
 import { createSocket, type Socket as UdpSocket } from "node:dgram";
-import { connect as tcpConnect, createServer, type Server, type Socket } from "node:net";
 import { DarkRiftMessage } from "@darkrift/core";
 import { connect, type DarkRiftClient } from "@darkrift/client";
 import { encodeTcpFrame, encodeDatagram } from "@darkrift/protocol";
 import { serve, silentLogger, type DarkRiftServer } from "@darkrift/server";
-import { compare, percentiles } from "../harness.js";
+import { bareWindow, newBareClient, replyArrived, type BareClient } from "../bareClient.js";
+import { INT32_FRAMING, connectBareTcp, portOf, startBareTcp } from "../bareTcp.js";
+import { compare, printLatency } from "../harness.js";
 
 const CLIENTS = 50;
 const WINDOW = 32;
@@ -80,14 +81,7 @@ async function ourWindow(c: Counted, reliable: boolean): Promise<number> {
     c.wake = undefined;
     return 0;
   }
-  const deadline = performance.now() + UDP_WAIT_MS;
-  while (c.received < WINDOW) {
-    const left = deadline - performance.now();
-    if (left <= 0) break;
-    await Promise.race([new Promise<void>((r) => (c.wake = r)), sleep(left)]);
-  }
-  c.wake = undefined;
-  return WINDOW - Math.min(WINDOW, c.received);
+  return udpWait(c);
 }
 
 /** The same window through the promise API: one `recv()` per reply. */
@@ -99,141 +93,13 @@ async function ourWindowRecv(c: DarkRiftClient): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // Bare node:net length-prefixed echo: the same work as ours minus the library (see the top of the file)
 
-/**
- * A hand-written int32-length-prefixed message connection: every received frame is cut out and
- * handed to `onMessage` as a view of its body (no copy), and `send(body)` frames one message into a
- * batch that goes out in one write per tick (`process.nextTick`, as our FrameBatcher does for
- * Node sockets). Split prefixes and bodies are assembled like a real decoder must.
- */
-class BareConnection {
-  private out = new Uint8Array(1024);
-  private outView = new DataView(this.out.buffer);
-  private outLen = 0;
-  private scheduled = false;
-  private readonly header = new Uint8Array(4);
-  private headerFill = 0;
-  private bodyLength = -1;
-  private parts: Uint8Array[] = [];
-  private bodyFill = 0;
-  private readonly flushBound = (): void => {
-    this.scheduled = false;
-    const n = this.outLen;
-    if (n === 0) return;
-    const bytes = Buffer.allocUnsafe(n); // pooled for small batches, like Node's own writers
-    bytes.set(this.out.subarray(0, n));
-    this.outLen = 0;
-    this.socket.write(bytes);
-  };
-
-  constructor(
-    readonly socket: Socket,
-    private readonly onMessage: (body: Uint8Array, from: BareConnection) => void,
-  ) {
-    socket.on("data", (data: Uint8Array) => this.receive(data));
-    socket.on("error", () => {});
-  }
-
-  /** Frames one message body (int32 BE length, then the body) into the batch. */
-  send(body: Uint8Array): void {
-    const n = body.length;
-    if (this.outLen + 4 + n > this.out.length) {
-      let cap = this.out.length * 2;
-      while (cap < this.outLen + 4 + n) cap *= 2;
-      const next = new Uint8Array(cap);
-      next.set(this.out.subarray(0, this.outLen));
-      this.out = next;
-      this.outView = new DataView(next.buffer);
-    }
-    this.outView.setInt32(this.outLen, n);
-    this.out.set(body, this.outLen + 4);
-    this.outLen += 4 + n;
-    if (!this.scheduled) {
-      this.scheduled = true;
-      process.nextTick(this.flushBound);
-    }
-  }
-
-  private receive(data: Uint8Array): void {
-    const len = data.length;
-    const ab = data.buffer;
-    const base = data.byteOffset;
-    const chunk = new Uint8Array(ab, base, len);
-    let p = 0;
-    while (p < len) {
-      if (this.bodyLength < 0) {
-        if (this.headerFill === 0 && len - p >= 4) {
-          this.bodyLength = (chunk[p]! << 24) | (chunk[p + 1]! << 16) | (chunk[p + 2]! << 8) | chunk[p + 3]!;
-          p += 4;
-        } else {
-          while (this.headerFill < 4 && p < len) this.header[this.headerFill++] = chunk[p++]!;
-          if (this.headerFill < 4) break;
-          const h = this.header;
-          this.bodyLength = (h[0]! << 24) | (h[1]! << 16) | (h[2]! << 8) | h[3]!;
-          this.headerFill = 0;
-        }
-        if (this.bodyLength < 0) throw new Error("bad length prefix");
-      }
-      const n = this.bodyLength;
-      if (this.bodyFill === 0 && len - p >= n) {
-        this.bodyLength = -1;
-        this.onMessage(new Uint8Array(ab, base + p, n), this);
-        p += n;
-        continue;
-      }
-      const take = Math.min(n - this.bodyFill, len - p);
-      this.parts.push(chunk.subarray(p, p + take));
-      this.bodyFill += take;
-      p += take;
-      if (this.bodyFill < n) break;
-      const body = new Uint8Array(n);
-      let q = 0;
-      for (const part of this.parts) {
-        body.set(part, q);
-        q += part.length;
-      }
-      this.parts = [];
-      this.bodyFill = 0;
-      this.bodyLength = -1;
-      this.onMessage(body, this);
-    }
-  }
-}
-
-async function startBareTcp(): Promise<Server> {
-  const server = createServer({ noDelay: true }, (s) => {
-    // Echo every message back from the per-message callback.
-    new BareConnection(s, (body, from) => from.send(body));
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  return server;
-}
-
-/** A bare client: counts replies from its per-message callback, so a window can wait for them. */
-interface BareTcpClient {
-  connection: BareConnection;
-  received: number;
-  want: number;
-  wake?: () => void;
-}
-
-async function bareTcpClient(port: number): Promise<BareTcpClient> {
-  const socket = tcpConnect({ host: "127.0.0.1", port, noDelay: true });
-  await new Promise<void>((r) => socket.once("connect", () => r()));
-  const c = { received: 0, want: 0 } as BareTcpClient;
-  c.connection = new BareConnection(socket, () => {
-    c.received++;
-    if (c.received >= c.want) c.wake?.();
-  });
+/** A bare client sending the DarkRift message body, framed by the bare code. */
+async function bareTcpClient(port: number): Promise<BareClient> {
+  const c = newBareClient();
+  const connection = await connectBareTcp(port, INT32_FRAMING, () => replyArrived(c));
+  c.send = () => connection.send(BODY);
+  c.close = () => connection.socket.destroy();
   return c;
-}
-
-/** Sends `count` messages (one frame each, batched per tick) and waits for as many replies. */
-async function bareTcpWindow(c: BareTcpClient, count: number): Promise<void> {
-  c.received = 0;
-  c.want = count;
-  for (let i = 0; i < count; i++) c.connection.send(BODY);
-  if (c.received < count) await new Promise<void>((r) => (c.wake = r));
-  c.wake = undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -267,6 +133,13 @@ async function bareUdpClient(port: number): Promise<BareUdpClient> {
 async function bareUdpWindow(c: BareUdpClient): Promise<number> {
   c.received = 0;
   for (let i = 0; i < WINDOW; i++) c.socket.send(DATAGRAM);
+  return udpWait(c);
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Waits up to UDP_WAIT_MS for a window's WINDOW replies; returns how many were lost. */
+async function udpWait(c: { received: number; wake?: () => void }): Promise<number> {
   const deadline = performance.now() + UDP_WAIT_MS;
   while (c.received < WINDOW) {
     const left = deadline - performance.now();
@@ -277,15 +150,14 @@ async function bareUdpWindow(c: BareUdpClient): Promise<number> {
   return WINDOW - Math.min(WINDOW, c.received);
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
 export default async function darkriftNet(): Promise<void> {
   const ours = await startOurs();
-  const bareTcp = await startBareTcp();
-  const bareTcpPort = (bareTcp.address() as { port: number }).port;
+  // Echo every message back from the per-message callback.
+  const bareTcp = await startBareTcp(INT32_FRAMING, (body, from) => from.send(body));
+  const bareTcpPort = portOf(bareTcp);
   const bareUdp = await startBareUdp();
   const all: DarkRiftClient[] = [];
-  let bareClients: BareTcpClient[] = [];
+  let bareClients: BareClient[] = [];
   let ourUdpLost = 0;
   let bareUdpLost = 0;
 
@@ -313,7 +185,7 @@ export default async function darkriftNet(): Promise<void> {
           name: "bare node:net length-prefixed echo",
           ops: CLIENTS * WINDOW,
           bytesPerOp: FRAME.length,
-          run: () => Promise.all(bareClients.map((c) => bareTcpWindow(c, WINDOW))),
+          run: () => Promise.all(bareClients.map((c) => bareWindow(c, WINDOW))),
         },
         {
           name: "(ours again, clients awaiting recv() per reply)",
@@ -375,23 +247,16 @@ export default async function darkriftNet(): Promise<void> {
           name: "bare node:net length-prefixed echo",
           run: async () => {
             const t = performance.now();
-            await bareTcpWindow(bareOne, 1);
+            await bareWindow(bareOne, 1);
             bareSamples.push(performance.now() - t);
           },
         },
       ],
     );
-    const o = percentiles(ourSamples);
-    const b = percentiles(bareSamples);
-    const us = (ms: number): string => `${(ms * 1000).toFixed(1)} µs`;
-    console.log("\n| round-trip latency | p50 | p99 |");
-    console.log("|---|---:|---:|");
-    console.log(`| @darkrift/client + server, TCP | ${us(o.p50)} | ${us(o.p99)} |`);
-    console.log(`| bare node:net length-prefixed echo | ${us(b.p50)} | ${us(b.p99)} |`);
-    console.log(`(p50 ours ÷ bare: ${(o.p50 / b.p50).toFixed(2)}×, p99 ours ÷ bare: ${(o.p99 / b.p99).toFixed(2)}×; lower is better)`);
+    printLatency(["@darkrift/client + server, TCP", "bare node:net length-prefixed echo"], ourSamples, bareSamples);
   } finally {
     await Promise.all(all.map((c) => c.close()));
-    for (const c of bareClients) c.connection.socket.destroy();
+    for (const c of bareClients) c.close();
     await ours.close();
     await new Promise<void>((r) => bareTcp.close(() => r()));
     await new Promise<void>((r) => bareUdp.close(() => r()));

@@ -5,6 +5,8 @@
 import { SFS, SFSArray, SFSObject } from "@sfs2x/core";
 import { pack, unpack } from "msgpackr";
 import { compare } from "../harness.js";
+import { loadOfficial } from "../official.js";
+import { gamePayload } from "../payloads.js";
 
 interface OfficialContainer {
   toBinary(): Uint8Array;
@@ -14,17 +16,6 @@ interface OfficialContainer {
 interface OfficialApi {
   SFSObject: { new (): OfficialContainer; newFromBinaryData(b: Uint8Array): OfficialContainer };
   SFSArray: { new (): OfficialContainer };
-}
-
-async function loadOfficial(): Promise<OfficialApi> {
-  // The official bundle is written for browsers and reads `window` when it loads.
-  (globalThis as { window?: unknown }).window = globalThis;
-  const m = (await import("sfs2x-api")) as unknown as Record<string, unknown>;
-  // Node's CJS interop and tsx expose the bundle's exports at different depths.
-  for (const c of [m, m.default, m.SFS2X, (m.default as Record<string, unknown> | undefined)?.SFS2X]) {
-    if (c && typeof (c as OfficialApi).SFSObject === "function") return c as OfficialApi;
-  }
-  throw new Error("sfs2x-api: SFSObject not found");
 }
 
 /** Same tree through the official put/add API, wire types included. */
@@ -42,23 +33,6 @@ function officialValue(api: OfficialApi, t: number, v: unknown): unknown {
   if (v instanceof SFSObject) return toOfficial(api, v);
   if (v instanceof SFSArray) return toOfficialArray(api, v);
   return t === 5 ? Number(v) : v;
-}
-
-/** A typical game update: 11 keys (ints, a name, a timestamp LONG, a bool, 16 doubles, a nested object). */
-function gamePayload(): SFSObject {
-  return SFSObject.from({
-    id: SFS.int(48213),
-    name: "player_4821",
-    ts: SFS.long(1_732_284_000_123),
-    alive: true,
-    hp: SFS.short(87),
-    lvl: SFS.byte(12),
-    score: SFS.int(991_245),
-    room: SFS.int(3),
-    dir: SFS.float(1.25),
-    pos: SFS.doubleArray(Array.from({ length: 16 }, (_, i) => i * 1.5 + 0.25)),
-    stats: { str: SFS.int(17), dex: SFS.int(23), guild: "north" },
-  });
 }
 
 /** About 64 KiB: a room snapshot, an SFSArray of entity objects. */
@@ -110,7 +84,7 @@ async function run(title: string, ours: SFSObject, api: OfficialApi): Promise<vo
 }
 
 export default async function (): Promise<void> {
-  const api = await loadOfficial();
+  const api = await loadOfficial<OfficialApi>("SFSObject");
   await run("sfs2x-core round trip, representative game payload (11 keys)", gamePayload(), api);
   await run("sfs2x-core round trip, large payload (~64 KiB)", largePayload(), api);
 }

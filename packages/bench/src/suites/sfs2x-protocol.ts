@@ -5,9 +5,11 @@
  * `onPacketWrite` / `onPacketRead`) and, for encryption, node:crypto, all in the same run.
  */
 import { createCipheriv, createDecipheriv } from "node:crypto";
-import { SFS, SFSObject } from "@sfs2x/core";
+import { SFSObject } from "@sfs2x/core";
 import { PacketDecoder, decodePacket, encodePacket, type CodecOptions, type Message, type PacketCipher } from "@sfs2x/protocol";
 import { compare } from "../harness.js";
+import { loadOfficial } from "../official.js";
+import { gamePayload } from "../payloads.js";
 
 interface OfficialSFSObject {
   toBinary(): Uint8Array;
@@ -23,35 +25,8 @@ interface OfficialApi {
   SFSObject: { newFromBinaryData(b: Uint8Array): OfficialSFSObject };
 }
 
-async function loadOfficial(): Promise<OfficialApi> {
-  // The official bundle is written for browsers and reads `window` when it loads.
-  (globalThis as { window?: unknown }).window = globalThis;
-  const m = (await import("sfs2x-api")) as unknown as Record<string, unknown>;
-  for (const c of [m, m.default, m.SFS2X, (m.default as Record<string, unknown> | undefined)?.SFS2X]) {
-    if (c && typeof (c as OfficialApi).SmartFox === "function") return c as OfficialApi;
-  }
-  throw new Error("sfs2x-api: SmartFox not found");
-}
-
-/** The core bench's representative game update: 11 keys. */
-function gamePayload(): SFSObject {
-  return SFSObject.from({
-    id: SFS.int(48213),
-    name: "player_4821",
-    ts: SFS.long(1_732_284_000_123),
-    alive: true,
-    hp: SFS.short(87),
-    lvl: SFS.byte(12),
-    score: SFS.int(991_245),
-    room: SFS.int(3),
-    dir: SFS.float(1.25),
-    pos: SFS.doubleArray(Array.from({ length: 16 }, (_, i) => i * 1.5 + 0.25)),
-    stats: { str: SFS.int(17), dex: SFS.int(23), guild: "north" },
-  });
-}
-
 export default async function suite(): Promise<void> {
-  const params = gamePayload();
+  const params = gamePayload(); // the core bench's representative game update: 11 keys
   const message: Message = { controller: 1, action: 13, params };
   const root = new SFSObject().putByte("c", 1).putShort("a", 13).putSFSObject("p", params);
   const rootBytes = root.toBinary().slice();
@@ -67,7 +42,7 @@ export default async function suite(): Promise<void> {
     },
   };
 
-  const api = await loadOfficial();
+  const api = await loadOfficial<OfficialApi>("SmartFox");
   const codec = new api.SmartFox({})._socketEngine._protocolCodec;
   codec.maxMessageSize = 1e9;
   const officialContent = api.SFSObject.newFromBinaryData(params.toBinary().slice());

@@ -36,6 +36,7 @@ import {
   type User,
 } from "@sfs2x/app";
 import { compare } from "../harness.js";
+import { loadOfficial } from "../official.js";
 
 interface OfficialApi {
   SmartFox: new (config: object) => OfficialSmartFox;
@@ -48,15 +49,6 @@ interface OfficialSmartFox {
   _onSocketData(message: unknown): void;
   addEventListener(event: string, fn: (p: unknown) => void): void;
   getJoinedRooms(): unknown[];
-}
-
-async function loadOfficial(): Promise<OfficialApi> {
-  (globalThis as { window?: unknown }).window = globalThis;
-  const m = (await import("sfs2x-api")) as unknown as Record<string, unknown>;
-  for (const c of [m, m.default, m.SFS2X, (m.default as Record<string, unknown> | undefined)?.SFS2X]) {
-    if (c && typeof (c as OfficialApi).SmartFox === "function") return c as OfficialApi;
-  }
-  throw new Error("sfs2x-api: SmartFox not found");
 }
 
 const ROOM_USERS = 50;
@@ -100,7 +92,7 @@ function trafficPackets(): Uint8Array[] {
 }
 
 export default async function suite(): Promise<void> {
-  const api = await loadOfficial();
+  const api = await loadOfficial<OfficialApi>("SmartFox");
   const { loginReply, joinReply } = scene();
   const loginBytes = encodePacket(loginReply).slice();
   const joinBytes = encodePacket(joinReply).slice();

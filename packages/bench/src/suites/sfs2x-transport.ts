@@ -21,7 +21,9 @@ import { SFSObject } from "@sfs2x/core";
 import { PreparedMessage, decodePacket, encodePacket, silentLogger, type Message, type TransportConnection, type TransportServer } from "@sfs2x/protocol";
 import { TcpServer, connectTcp } from "@sfs2x/transport-tcp";
 import { WsServer, connectWs } from "@sfs2x/transport-ws";
-import { compare, percentiles } from "../harness.js";
+import { bareWindow, newBareClient, replyArrived, type BareClient } from "../bareClient.js";
+import { SFS2X_FRAMING, connectBareTcp, portOf, startBareTcp } from "../bareTcp.js";
+import { compare, printLatency } from "../harness.js";
 
 const CONNECTIONS = 50;
 const WINDOW = 32;
@@ -76,109 +78,11 @@ function echo(server: TransportServer): void {
 // ---------------------------------------------------------------------------------------------
 // Bare node:net echo with the SFS2X framing (header byte, 2-byte size), no codec
 
-/**
- * Cuts packets out of the stream (header byte + 2-byte size, split headers and bodies assembled
- * like a real decoder must) and hands each body to `onMessage` as a view; `send(body)` frames one
- * body into a batch that goes out in one write per tick, as our transport does.
- */
-class BareConnection {
-  private out = new Uint8Array(4096);
-  private outLen = 0;
-  private scheduled = false;
-  private readonly header = new Uint8Array(3);
-  private headerFill = 0;
-  private bodyLength = -1;
-  private parts: Uint8Array[] = [];
-  private bodyFill = 0;
-  private readonly flushBound = (): void => {
-    this.scheduled = false;
-    const n = this.outLen;
-    if (n === 0) return;
-    const bytes = Buffer.allocUnsafe(n);
-    bytes.set(this.out.subarray(0, n));
-    this.outLen = 0;
-    this.socket.write(bytes);
-  };
-
-  constructor(
-    readonly socket: Socket,
-    private readonly onMessage: (body: Uint8Array, from: BareConnection) => void,
-  ) {
-    socket.on("data", (data: Uint8Array) => this.receive(data));
-    socket.on("error", () => {});
-  }
-
-  send(body: Uint8Array): void {
-    const n = body.length;
-    if (this.outLen + 3 + n > this.out.length) {
-      let cap = this.out.length * 2;
-      while (cap < this.outLen + 3 + n) cap *= 2;
-      const next = new Uint8Array(cap);
-      next.set(this.out.subarray(0, this.outLen));
-      this.out = next;
-    }
-    const o = this.out;
-    o[this.outLen] = 0x80;
-    o[this.outLen + 1] = n >>> 8;
-    o[this.outLen + 2] = n & 0xff;
-    o.set(body, this.outLen + 3);
-    this.outLen += 3 + n;
-    if (!this.scheduled) {
-      this.scheduled = true;
-      process.nextTick(this.flushBound);
-    }
-  }
-
-  private receive(chunk: Uint8Array): void {
-    const len = chunk.length;
-    let p = 0;
-    while (p < len) {
-      if (this.bodyLength < 0) {
-        if (this.headerFill === 0 && len - p >= 3) {
-          this.bodyLength = (chunk[p + 1]! << 8) | chunk[p + 2]!;
-          p += 3;
-        } else {
-          while (this.headerFill < 3 && p < len) this.header[this.headerFill++] = chunk[p++]!;
-          if (this.headerFill < 3) break;
-          this.bodyLength = (this.header[1]! << 8) | this.header[2]!;
-          this.headerFill = 0;
-        }
-      }
-      const n = this.bodyLength;
-      if (this.bodyFill === 0 && len - p >= n) {
-        this.bodyLength = -1;
-        this.onMessage(chunk.subarray(p, p + n), this);
-        p += n;
-        continue;
-      }
-      const take = Math.min(n - this.bodyFill, len - p);
-      this.parts.push(chunk.subarray(p, p + take));
-      this.bodyFill += take;
-      p += take;
-      if (this.bodyFill < n) break;
-      const body = new Uint8Array(n);
-      let q = 0;
-      for (const part of this.parts) {
-        body.set(part, q);
-        q += part.length;
-      }
-      this.parts = [];
-      this.bodyFill = 0;
-      this.bodyLength = -1;
-      this.onMessage(body, this);
-    }
-  }
-}
-
 /** `withCodec`: the server decodes each packet and encodes the reply (the codec work ours does, by hand). */
-async function startBareTcp(withCodec = false): Promise<Server> {
-  const server = createServer({ noDelay: true }, (s) =>
-    withCodec
-      ? new BareConnection(s, (body, from) => from.send(encodePacket(decodePacket(packetOf(body))).subarray(3)))
-      : new BareConnection(s, (body, from) => from.send(body)),
-  );
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  return server;
+function startBareSfsTcp(withCodec = false): Promise<Server> {
+  return withCodec
+    ? startBareTcp(SFS2X_FRAMING, (body, from) => from.send(encodePacket(decodePacket(packetOf(body))).subarray(3)))
+    : startBareTcp(SFS2X_FRAMING, (body, from) => from.send(body));
 }
 
 /** The whole packet around a body handed out by BareConnection (a view: the 3 header bytes precede it). */
@@ -186,25 +90,14 @@ function packetOf(body: Uint8Array): Uint8Array {
   return body.byteOffset >= 3 ? new Uint8Array(body.buffer, body.byteOffset - 3, body.length + 3) : PACKET;
 }
 
-interface BareClient {
-  send: () => void;
-  received: number;
-  want: number;
-  wake?: () => void;
-  close: () => void;
-}
-
 async function bareTcpClient(port: number, withCodec = false): Promise<BareClient> {
-  const socket = tcpConnect({ host: "127.0.0.1", port, noDelay: true });
-  await new Promise<void>((r) => socket.once("connect", () => r()));
-  const c = { received: 0, want: 0 } as BareClient;
-  const conn = new BareConnection(socket, (body) => {
+  const c = newBareClient();
+  const conn = await connectBareTcp(port, SFS2X_FRAMING, (body) => {
     if (withCodec) decodePacket(packetOf(body));
-    c.received++;
-    if (c.received >= c.want) c.wake?.();
+    replyArrived(c);
   });
   c.send = withCodec ? () => conn.send(encodePacket(MESSAGE).subarray(3)) : () => conn.send(BODY);
-  c.close = () => socket.destroy();
+  c.close = () => conn.socket.destroy();
   return c;
 }
 
@@ -245,23 +138,14 @@ async function bareWsClient(port: number, withCodec = false, cork = false): Prom
   ws.once("upgrade", (res) => (socket = res.socket as Socket));
   await new Promise<void>((r) => ws.once("open", () => r()));
   const send = cork ? corkedSender(ws, socket!) : (data: Uint8Array) => ws.send(data, { binary: true });
-  const c = { received: 0, want: 0 } as BareClient;
+  const c = newBareClient();
   ws.on("message", (data: Buffer) => {
     if (withCodec) decodePacket(data);
-    c.received++;
-    if (c.received >= c.want) c.wake?.();
+    replyArrived(c);
   });
   c.send = withCodec ? () => send(encodePacket(MESSAGE)) : () => send(PACKET);
   c.close = () => ws.terminate();
   return c;
-}
-
-async function bareWindow(c: BareClient, count: number): Promise<void> {
-  c.received = 0;
-  c.want = count;
-  for (let i = 0; i < count; i++) c.send();
-  if (c.received < count) await new Promise<void>((r) => (c.wake = r));
-  c.wake = undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -290,14 +174,7 @@ async function latency(title: string, ours: Counted, bare: BareClient, label: [s
       },
     ],
   );
-  const o = percentiles(ourSamples);
-  const b = percentiles(bareSamples);
-  const us = (ms: number): string => `${(ms * 1000).toFixed(1)} µs`;
-  console.log("\n| round-trip latency | p50 | p99 |");
-  console.log("|---|---:|---:|");
-  console.log(`| ${label[0]} | ${us(o.p50)} | ${us(o.p99)} |`);
-  console.log(`| ${label[1]} | ${us(b.p50)} | ${us(b.p99)} |`);
-  console.log(`(p50 ours ÷ bare: ${(o.p50 / b.p50).toFixed(2)}×, p99 ours ÷ bare: ${(o.p99 / b.p99).toFixed(2)}×; lower is better)`);
+  printLatency(label, ourSamples, bareSamples);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -372,14 +249,13 @@ async function fanOut(): Promise<void> {
   const bareWsSockets: { ws: WebSocket; socket: Socket }[] = [];
   bareWs.on("connection", (w, req) => bareWsSockets.push({ ws: w, socket: req.socket as Socket }));
   await new Promise<void>((r) => bareWs.once("listening", () => r()));
-  const port = (s: { address(): unknown }): number => (s.address() as { port: number }).port;
 
   const receivers: Receiver[] = [];
   try {
     const ourTcp = await Promise.all(Array.from({ length: FAN_OUT }, () => tcpReceiver(tcp.address!.port)));
     const ourWs = await Promise.all(Array.from({ length: FAN_OUT }, () => wsReceiver(ws.address!.port)));
-    const plainTcp = await Promise.all(Array.from({ length: FAN_OUT }, () => tcpReceiver(port(bareTcp))));
-    const plainWs = await Promise.all(Array.from({ length: FAN_OUT }, () => wsReceiver(port(bareWs))));
+    const plainTcp = await Promise.all(Array.from({ length: FAN_OUT }, () => tcpReceiver(portOf(bareTcp))));
+    const plainWs = await Promise.all(Array.from({ length: FAN_OUT }, () => wsReceiver(portOf(bareWs))));
     receivers.push(...ourTcp, ...ourWs, ...plainTcp, ...plainWs);
     await new Promise<void>((r) => {
       const check = (): void =>
@@ -487,9 +363,9 @@ export default async function sfs2xTransport(): Promise<void> {
   const ws = new WsServer({ port: 0, logger: silentLogger });
   echo(ws);
   await ws.listen();
-  const bareTcp = await startBareTcp();
+  const bareTcp = await startBareSfsTcp();
   const bareWs = await startBareWs();
-  const codecTcp = await startBareTcp(true);
+  const codecTcp = await startBareSfsTcp(true);
   const codecWs = await startBareWs(true, true);
   const corkWs = await startBareWs(false, true);
   const ours: TransportConnection[] = [];
@@ -500,11 +376,11 @@ export default async function sfs2xTransport(): Promise<void> {
     ours.push(...ourTcp, ...ourWs);
     const tcpCounted = ourTcp.map(counted);
     const wsCounted = ourWs.map(counted);
-    const bareTcpClients = await Promise.all(Array.from({ length: CONNECTIONS }, () => bareTcpClient((bareTcp.address() as { port: number }).port)));
-    const bareWsClients = await Promise.all(Array.from({ length: CONNECTIONS }, () => bareWsClient((bareWs.address() as { port: number }).port)));
-    const codecTcpClients = await Promise.all(Array.from({ length: CONNECTIONS }, () => bareTcpClient((codecTcp.address() as { port: number }).port, true)));
-    const codecWsClients = await Promise.all(Array.from({ length: CONNECTIONS }, () => bareWsClient((codecWs.address() as { port: number }).port, true, true)));
-    const corkWsClients = await Promise.all(Array.from({ length: CONNECTIONS }, () => bareWsClient((corkWs.address() as { port: number }).port, false, true)));
+    const bareTcpClients = await Promise.all(Array.from({ length: CONNECTIONS }, () => bareTcpClient(portOf(bareTcp))));
+    const bareWsClients = await Promise.all(Array.from({ length: CONNECTIONS }, () => bareWsClient(portOf(bareWs))));
+    const codecTcpClients = await Promise.all(Array.from({ length: CONNECTIONS }, () => bareTcpClient(portOf(codecTcp), true)));
+    const codecWsClients = await Promise.all(Array.from({ length: CONNECTIONS }, () => bareWsClient(portOf(codecWs), true, true)));
+    const corkWsClients = await Promise.all(Array.from({ length: CONNECTIONS }, () => bareWsClient(portOf(corkWs), false, true)));
     bares.push(...bareTcpClients, ...bareWsClients, ...codecTcpClients, ...codecWsClients, ...corkWsClients);
 
     const ops = CONNECTIONS * WINDOW;
