@@ -15,9 +15,8 @@ import {
   type TransportConnection,
   type TransportOptions,
 } from "@sfs2x/protocol";
-import { extensionTarget, getHandlerDeclarations } from "../dispatch/decorators.js";
 import { extensionMessage, readExtension, readExtensionInto, type ExtensionParts } from "../dispatch/extension.js";
-import { HandlerTable, parseForRoute, systemKey, type Route } from "../dispatch/HandlerTable.js";
+import { HandlerTable, parseForRoute, systemKey, type DeclaredHooks, type Route } from "../dispatch/HandlerTable.js";
 import { isMessage, toMessage, type SendOptions } from "../dispatch/target.js";
 import { checkBody, failSend, toParams, type Body } from "../dispatch/toParams.js";
 import { RoomClient } from "../client-state/RoomClient.js";
@@ -646,22 +645,19 @@ export class SFSClientBase implements AsyncDisposable {
   onExtension<C extends ModelClass>(model: C, handler: ClientHandler<InstanceType<C>>): () => void;
   onExtension(command: string, handler: ClientHandler<SFSObject>): () => void;
   onExtension(a: string | ModelClass, b: ModelSpec | ClientHandler<never>, c?: ClientHandler<never>): () => void {
-    const handler = (c ?? b) as ClientHandler<never>;
-    const t = extensionTarget(a, c === undefined ? undefined : (b as ModelSpec));
-    return this.table.addExtension(t.command, { spec: t.spec, fn: handler });
+    return this.table.onExtension(a, b, c);
   }
 
   /** Handles system messages of an action (controller 0 unless given): `on(SysAction.ClientDisconnection, ClientDisconnection, h)`. */
   on<S extends ModelSpec>(action: number, model: S, handler: ClientHandler<ModelOf<S>>, controller?: number): () => void;
   on(action: number, handler: ClientHandler<SFSObject>): () => void;
   on(action: number, b: ModelSpec | ClientHandler<never>, c?: ClientHandler<never>, controller = 0): () => void {
-    if (c === undefined) return this.table.addSystem(0, action, { spec: undefined, fn: b as ClientHandler<never> });
-    return this.table.addSystem(controller, action, { spec: b as ModelSpec, fn: c });
+    return this.table.on(action, b, c, controller);
   }
 
   /** Catch-all: messages that no handler and no pending request takes (raw). */
   onMessage(handler: (message: Message, ctx: ClientContext) => unknown): () => void {
-    return this.table.addFallback({ spec: undefined, fn: handler as (m: never, c: ClientContext) => unknown });
+    return this.table.onMessage(handler);
   }
 
   /** Errors no caller could receive: a throwing handler, a push that does not parse, a bad packet. */
@@ -681,34 +677,12 @@ export class SFSClientBase implements AsyncDisposable {
 
   /** Registers every decorated method (`@onExtension`, `@onSystem`, `@onMessage`, `@onError`, `@onDisconnect`). */
   register(handlers: object): () => void {
-    const offs: (() => void)[] = [];
-    for (const d of getHandlerDeclarations(handlers)) {
-      const m = (handlers as Record<string | symbol, unknown>)[d.method];
-      if (typeof m !== "function") throw new TypeError(`${String(d.method)} is not a method`);
-      const fn = (m as (...a: unknown[]) => unknown).bind(handlers);
-      switch (d.kind) {
-        case "extension":
-          offs.push(this.table.addExtension(d.command, { spec: d.spec, fn }));
-          break;
-        case "system":
-          offs.push(this.table.addSystem(d.controller, d.action, { spec: d.spec, fn }));
-          break;
-        case "message":
-          offs.push(this.onMessage(fn));
-          break;
-        case "error":
-          offs.push(this.onError(fn));
-          break;
-        case "disconnect":
-          offs.push(this.onDisconnect(fn));
-          break;
-        default:
-          throw new TypeError(`@${d.kind === "connect" ? "onConnect" : `on${d.kind[0]!.toUpperCase()}${d.kind.slice(1)}`}() is a server-side handler`);
-      }
-    }
-    return () => {
-      for (const off of offs) off();
+    const hooks: DeclaredHooks = {
+      message: (fn) => this.onMessage(fn),
+      error: (fn) => this.onError(fn),
+      disconnect: (fn) => this.onDisconnect(fn),
     };
+    return this.table.register(handlers, hooks);
   }
 
   // ---------------------------------------------------------------- incoming

@@ -3,14 +3,23 @@ import type { ModelSpec } from "../model/SFSModel.js";
 import { parseUnion } from "../model/SFSModel.js";
 import { decodeModel, planOf, type ModelPlan } from "../model/ModelPlan.js";
 import type { ModelClass } from "../model/metadata.js";
+import { boundMethod, extensionTarget, getHandlerDeclarations, type HandlerDeclaration } from "./decorators.js";
 
 /** @internal One registered handler. */
 export interface Route<Ctx> {
   spec: ModelSpec | undefined;
-  fn: (model: never, ctx: Ctx) => unknown;
+  fn: RouteFn<Ctx>;
   /** The plan of a single-model spec, resolved on first use. */
   plan?: ModelPlan;
 }
+
+/** @internal A handler as the table stores it: the model type is erased. */
+export type RouteFn<Ctx> = (model: never, ctx: Ctx) => unknown;
+
+/** @internal How each side registers the declaration kinds that are not table routes. */
+export type DeclaredHooks = {
+  [K in Exclude<HandlerDeclaration["kind"], "extension" | "system">]?: (fn: (...args: unknown[]) => unknown) => () => void;
+};
 
 /** @internal Key of a system route: controller and action in one number. */
 export const systemKey = (controller: number, action: number): number => controller * 65536 + (action & 0xffff);
@@ -52,6 +61,54 @@ export class HandlerTable<Ctx> {
     return () => {
       const i = this.fallback.indexOf(route);
       if (i >= 0) this.fallback.splice(i, 1);
+    };
+  }
+
+  // The bodies of the client's and the server's public registration overloads (the overload
+  // declarations and their TSDoc stay on each class: they differ only in the handler type).
+
+  /** `onExtension(command, model, h)`, `onExtension(BoundModel, h)` or raw `onExtension(command, h)`. */
+  onExtension(a: string | ModelClass, b: ModelSpec | RouteFn<Ctx>, c?: RouteFn<Ctx>): () => void {
+    const t = extensionTarget(a, c === undefined ? undefined : (b as ModelSpec));
+    return this.addExtension(t.command, { spec: t.spec, fn: c ?? (b as RouteFn<Ctx>) });
+  }
+
+  /** `on(action, model, h, controller?)` or raw `on(action, h)` (controller 0). */
+  on(action: number, b: ModelSpec | RouteFn<Ctx>, c?: RouteFn<Ctx>, controller = 0): () => void {
+    if (c === undefined) return this.addSystem(0, action, { spec: undefined, fn: b as RouteFn<Ctx> });
+    return this.addSystem(controller, action, { spec: b as ModelSpec, fn: c });
+  }
+
+  /** The raw catch-all: the handler gets the `Message` itself. */
+  onMessage<M>(handler: (message: M, ctx: Ctx) => unknown): () => void {
+    return this.addFallback({ spec: undefined, fn: handler as RouteFn<Ctx> });
+  }
+
+  /**
+   * The body of `register(handlers)`: installs every decorated method of `handlers`, bound to it.
+   * `@onExtension` / `@onSystem` go into this table; the other kinds go through `hooks` (each
+   * side's own public methods). A kind without a hook is a server-side decorator used on the
+   * client: it throws. All or nothing: a declaration that fails undoes the ones installed before it.
+   */
+  register(handlers: object, hooks: DeclaredHooks): () => void {
+    const offs: (() => void)[] = [];
+    try {
+      for (const d of getHandlerDeclarations(handlers)) {
+        const fn = boundMethod(handlers, d.method);
+        if (d.kind === "extension") offs.push(this.addExtension(d.command, { spec: d.spec, fn }));
+        else if (d.kind === "system") offs.push(this.addSystem(d.controller, d.action, { spec: d.spec, fn }));
+        else {
+          const hook = hooks[d.kind];
+          if (hook === undefined) throw new TypeError(`@on${d.kind[0]!.toUpperCase()}${d.kind.slice(1)}() is a server-side handler`);
+          offs.push(hook(fn));
+        }
+      }
+    } catch (e) {
+      for (const off of offs) off();
+      throw e;
+    }
+    return () => {
+      for (const off of offs) off();
     };
   }
 }

@@ -34,6 +34,13 @@ export function getHandlerDeclarations(instance: object): HandlerDeclaration[] {
   return chain.flatMap((p) => (Reflect.getOwnMetadata(HANDLERS_KEY, p) as HandlerDeclaration[] | undefined) ?? []);
 }
 
+/** @internal The declared method of `handlers`, bound to it (what `register()` installs). */
+export function boundMethod(handlers: object, method: string | symbol): (...args: unknown[]) => unknown {
+  const fn = (handlers as Record<string | symbol, unknown>)[method];
+  if (typeof fn !== "function") throw new TypeError(`${String(method)} is not a method`);
+  return (fn as (...a: unknown[]) => unknown).bind(handlers);
+}
+
 /** @internal Normalises the `(command | BoundModel, model?)` pair of `onExtension`. */
 export function extensionTarget(commandOrModel: string | ModelClass, spec?: ModelSpec): { command: string; spec: ModelSpec | undefined } {
   if (typeof commandOrModel === "string") return { command: commandOrModel, spec };

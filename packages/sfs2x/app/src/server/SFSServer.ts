@@ -16,9 +16,8 @@ import {
   type TransportServer,
   type TransportServerOptions,
 } from "@sfs2x/protocol";
-import { extensionTarget, getHandlerDeclarations } from "../dispatch/decorators.js";
 import { extensionMessage, readExtensionInto, ZONE_LEVEL, type ExtensionParts } from "../dispatch/extension.js";
-import { HandlerTable, parseForRoute, systemKey, type Route } from "../dispatch/HandlerTable.js";
+import { HandlerTable, parseForRoute, systemKey, type DeclaredHooks, type Route } from "../dispatch/HandlerTable.js";
 import { Reply, type ReplyOptions } from "../dispatch/Reply.js";
 import { isMessage } from "../dispatch/target.js";
 import { isModelInstance, toParams, type Body } from "../dispatch/toParams.js";
@@ -225,9 +224,7 @@ export class SFSServer implements AsyncDisposable {
   onExtension<C extends ModelClass>(model: C, handler: ServerHandler<InstanceType<C>>): () => void;
   onExtension(command: string, handler: ServerHandler<SFSObject>): () => void;
   onExtension(a: string | ModelClass, b: ModelSpec | ServerHandler<never>, c?: ServerHandler<never>): () => void {
-    const handler = (c ?? b) as ServerHandler<never>;
-    const t = extensionTarget(a, c === undefined ? undefined : (b as ModelSpec));
-    return this.table.addExtension(t.command, { spec: t.spec, fn: handler });
+    return this.table.onExtension(a, b, c);
   }
 
   /**
@@ -239,8 +236,7 @@ export class SFSServer implements AsyncDisposable {
   on<S extends ModelSpec>(action: number, model: S, handler: ServerHandler<ModelOf<S>>, controller?: number): () => void;
   on(action: number, handler: ServerHandler<SFSObject>): () => void;
   on(action: number, b: ModelSpec | ServerHandler<never>, c?: ServerHandler<never> | undefined, controller = 0): () => void {
-    if (c === undefined) return this.table.addSystem(0, action, { spec: undefined, fn: b as ServerHandler<never> });
-    return this.table.addSystem(controller, action, { spec: b as ModelSpec, fn: c as ServerHandler<never> });
+    return this.table.on(action, b, c, controller);
   }
 
   /** Same as {@link on}. */
@@ -250,7 +246,7 @@ export class SFSServer implements AsyncDisposable {
 
   /** Catch-all: messages no handler takes (raw). Its result is the reply, as for other handlers. */
   onMessage(handler: (message: Message, ctx: ServerContext) => unknown): () => void {
-    return this.table.addFallback({ spec: undefined, fn: handler as (m: never, c: ServerContext) => unknown });
+    return this.table.onMessage(handler);
   }
 
   /** Runs on every handshake before the reply; throw an `SFSError` to refuse it. */
@@ -294,52 +290,16 @@ export class SFSServer implements AsyncDisposable {
 
   /** Registers every decorated method of `handlers` (`@onExtension`, `@onLogin`, ...), bound to it. Returns an unregister function. */
   register(handlers: object): () => void {
-    const offs: (() => void)[] = [];
-    const bound = (m: string | symbol) => {
-      const fn = (handlers as Record<string | symbol, unknown>)[m];
-      if (typeof fn !== "function") throw new TypeError(`${String(m)} is not a method`);
-      return (fn as (...a: unknown[]) => unknown).bind(handlers);
+    const hooks: DeclaredHooks = {
+      handshake: (fn) => this.onHandshake(fn),
+      login: (fn) => this.onLogin(fn as never),
+      logout: (fn) => this.onLogout(fn),
+      message: (fn) => this.onMessage(fn),
+      connect: (fn) => this.onConnect(fn),
+      disconnect: (fn) => this.onDisconnect(fn),
+      error: (fn) => this.onError(fn),
     };
-    try {
-      for (const d of getHandlerDeclarations(handlers)) {
-        const fn = bound(d.method);
-        switch (d.kind) {
-          case "extension":
-            offs.push(this.table.addExtension(d.command, { spec: d.spec, fn }));
-            break;
-          case "system":
-            offs.push(this.table.addSystem(d.controller, d.action, { spec: d.spec, fn }));
-            break;
-          case "handshake":
-            offs.push(this.onHandshake(fn));
-            break;
-          case "login":
-            offs.push(this.onLogin(fn as never));
-            break;
-          case "logout":
-            offs.push(this.onLogout(fn));
-            break;
-          case "message":
-            offs.push(this.onMessage(fn));
-            break;
-          case "connect":
-            offs.push(this.onConnect(fn));
-            break;
-          case "disconnect":
-            offs.push(this.onDisconnect(fn));
-            break;
-          case "error":
-            offs.push(this.onError(fn));
-            break;
-        }
-      }
-    } catch (e) {
-      for (const off of offs) off();
-      throw e;
-    }
-    return () => {
-      for (const off of offs) off();
-    };
+    return this.table.register(handlers, hooks);
   }
 
   // ---------------------------------------------------------------- lifecycle
