@@ -58,7 +58,8 @@ export class SFSArray {
 
   /** Appends `value` with wire type `type`, after checking that it fits (throws {@link SFSValueError}). */
   add<T extends SFSWireType>(type: T, value: SFSInputMap[T]): this {
-    this._values.push(checkValue(type, value, `index ${this._types.length}`));
+    const index = this._types.length;
+    this._values.push(checkValue(type, value, () => `index ${index}`));
     this._types.push(type);
     return this;
   }

@@ -122,7 +122,7 @@ export class SFSObject {
   /** Stores `value` under `key` with wire type `type`, after checking that it fits (throws {@link SFSValueError}). */
   put<T extends SFSWireType>(key: string, type: T, value: SFSInputMap[T]): this {
     checkKey(key);
-    this._set(key, type, checkValue(type, value, `key ${JSON.stringify(key)}`));
+    this._set(key, type, checkValue(type, value, () => `key ${JSON.stringify(key)}`));
     return this;
   }
 

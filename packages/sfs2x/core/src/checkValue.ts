@@ -28,12 +28,26 @@ function describe(v: unknown): string {
   return Array.isArray(v) ? `an array` : `an object (${Object.prototype.toString.call(v)})`;
 }
 
-function invalid(type: number, v: unknown, where: string): never {
-  throw new SFSValueError(E.INVALID_VALUE, `${where}: ${describe(v)} is not a valid ${sfsDataTypeName(type) ?? type}`);
+/**
+ * @internal Where a value sits, for error messages: a string, or a function that builds it. Callers
+ * on hot paths pass a function so the text is only built when an error is actually thrown.
+ */
+export type Where = string | (() => string);
+
+const text = (where: Where): string => (typeof where === "string" ? where : where());
+
+/** One lazily rendered {@link Where} for every element of an array: set `i` before each check. */
+function elementsOf(where: Where): { i: number; where: () => string } {
+  const at = { i: 0, where: () => `${text(where)}[${at.i}]` };
+  return at;
 }
 
-function range(type: number, v: unknown, where: string, bounds: string): never {
-  throw new SFSValueError(E.OUT_OF_RANGE, `${where}: ${describe(v)} is outside the ${sfsDataTypeName(type)} range ${bounds}`);
+function invalid(type: number, v: unknown, where: Where): never {
+  throw new SFSValueError(E.INVALID_VALUE, `${text(where)}: ${describe(v)} is not a valid ${sfsDataTypeName(type) ?? type}`);
+}
+
+function range(type: number, v: unknown, where: Where, bounds: string): never {
+  throw new SFSValueError(E.OUT_OF_RANGE, `${text(where)}: ${describe(v)} is outside the ${sfsDataTypeName(type)} range ${bounds}`);
 }
 
 /** @internal Throws unless `key` is a string of at most 255 UTF-8 bytes. */
@@ -45,24 +59,24 @@ export function checkKey(key: unknown): asserts key is string {
 }
 
 /** @internal Throws unless `s` fits a UTF_STRING. */
-export function checkUtfString(s: unknown, where: string): asserts s is string {
+export function checkUtfString(s: unknown, where: Where): asserts s is string {
   if (typeof s !== "string") invalid(SFSDataType.UTF_STRING, s, where);
   if (s.length * 3 > MAX_UTF_STRING_BYTES && utf8Length(s) > MAX_UTF_STRING_BYTES) {
     throw new SFSValueError(
       E.STRING_TOO_LONG,
-      `${where}: a string of ${utf8Length(s)} UTF-8 bytes is over the 32767-byte UTF_STRING limit; use TEXT`,
+      `${text(where)}: a string of ${utf8Length(s)} UTF-8 bytes is over the 32767-byte UTF_STRING limit; use TEXT`,
     );
   }
 }
 
-function checkCount(type: number, n: number, where: string): void {
+function checkCount(type: number, n: number, where: Where): void {
   if (n > MAX_COUNT) {
-    throw new SFSValueError(E.COUNT_TOO_LARGE, `${where}: ${sfsDataTypeName(type)} of ${n} elements is over the 32767 limit`);
+    throw new SFSValueError(E.COUNT_TOO_LARGE, `${text(where)}: ${sfsDataTypeName(type)} of ${n} elements is over the 32767 limit`);
   }
 }
 
 /** @internal Validates a LONG and returns it as a number when safe, else as a bigint. */
-export function normalizeLong(v: unknown, where: string): number | bigint {
+export function normalizeLong(v: unknown, where: Where): number | bigint {
   if (typeof v === "number") {
     if (Number.isSafeInteger(v)) return v === 0 ? 0 : v;
     if (!Number.isInteger(v)) invalid(SFSDataType.LONG, v, where);
@@ -89,7 +103,7 @@ function toArray<T>(v: ArrayLike<T>): T[] {
  * (LONGs become numbers when safe; typed arrays become plain arrays; number lists become a
  * `Uint8Array` for BYTE_ARRAY). Throws {@link SFSValueError}.
  */
-export function checkValue(type: number, value: unknown, where: string): unknown {
+export function checkValue(type: number, value: unknown, where: Where): unknown {
   switch (type) {
     case SFSDataType.NULL:
       if (value !== null && value !== undefined) invalid(type, value, where);
@@ -130,7 +144,7 @@ export function checkValue(type: number, value: unknown, where: string): unknown
       if (!isArrayLike(value)) invalid(type, value, where);
       checkCount(type, value.length, where);
       for (let i = 0; i < value.length; i++) {
-        if (typeof value[i] !== "boolean") invalid(SFSDataType.BOOL, value[i], `${where}[${i}]`);
+        if (typeof value[i] !== "boolean") invalid(SFSDataType.BOOL, value[i], `${text(where)}[${i}]`);
       }
       return toArray(value);
     }
@@ -138,7 +152,11 @@ export function checkValue(type: number, value: unknown, where: string): unknown
       if (value instanceof Uint8Array) return value;
       if (!isArrayLike(value)) invalid(type, value, where);
       const out = new Uint8Array(value.length);
-      for (let i = 0; i < value.length; i++) out[i] = checkValue(SFSDataType.BYTE, value[i], `${where}[${i}]`) as number;
+      const at = elementsOf(where);
+      for (let i = 0; i < value.length; i++) {
+        at.i = i;
+        out[i] = checkValue(SFSDataType.BYTE, value[i], at.where) as number;
+      }
       return out;
     }
     case SFSDataType.SHORT_ARRAY:
@@ -149,9 +167,11 @@ export function checkValue(type: number, value: unknown, where: string): unknown
       checkCount(type, value.length, where);
       const elem = type - 8; // SHORT_ARRAY 11 -> SHORT 3, ... DOUBLE_ARRAY 15 -> DOUBLE 7
       let arr = toArray(value);
+      const at = elementsOf(where);
       for (let i = 0; i < arr.length; i++) {
         const v = arr[i];
-        const n = checkValue(elem, v, `${where}[${i}]`);
+        at.i = i;
+        const n = checkValue(elem, v, at.where);
         if (!Object.is(n, v)) {
           // -0 in an integer array: store 0 so the value reads back as it decodes (copy, never
           // touching the caller's array).
@@ -165,9 +185,11 @@ export function checkValue(type: number, value: unknown, where: string): unknown
       if (!isArrayLike(value)) invalid(type, value, where);
       checkCount(type, value.length, where);
       let out: unknown[] | undefined;
+      const at = elementsOf(where);
       for (let i = 0; i < value.length; i++) {
         const v = value[i];
-        const n = normalizeLong(v, `${where}[${i}]`);
+        at.i = i;
+        const n = normalizeLong(v, at.where);
         if (n !== v && out === undefined) out = Array.prototype.slice.call(value, 0, i);
         if (out !== undefined) out.push(n);
       }
@@ -176,7 +198,11 @@ export function checkValue(type: number, value: unknown, where: string): unknown
     case SFSDataType.UTF_STRING_ARRAY: {
       if (!isArrayLike(value)) invalid(type, value, where);
       checkCount(type, value.length, where);
-      for (let i = 0; i < value.length; i++) checkUtfString(value[i], `${where}[${i}]`);
+      const at = elementsOf(where);
+      for (let i = 0; i < value.length; i++) {
+        at.i = i;
+        checkUtfString(value[i], at.where);
+      }
       return toArray(value);
     }
     case SFSDataType.SFS_ARRAY:
@@ -186,8 +212,8 @@ export function checkValue(type: number, value: unknown, where: string): unknown
       if (!(value instanceof SFSObject)) invalid(type, value, where);
       return value;
     case SFSDataType.CLASS:
-      throw new SFSValueError(E.UNSUPPORTED_TYPE, `${where}: CLASS (19) values are not supported on the wire`);
+      throw new SFSValueError(E.UNSUPPORTED_TYPE, `${text(where)}: CLASS (19) values are not supported on the wire`);
     default:
-      throw new SFSValueError(E.UNSUPPORTED_TYPE, `${where}: unknown SFSDataType ${String(type)}`);
+      throw new SFSValueError(E.UNSUPPORTED_TYPE, `${text(where)}: unknown SFSDataType ${String(type)}`);
   }
 }
